@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+// Typed infrastructure-as-code for an MLOps model pipeline, in Swift, with no package dependencies.
+import PackageDescription
+
+let package = Package(
+    name: "SwiftMLOpsIaC",
+    products: [
+        .executable(name: "synth", targets: ["synth"]),
+        .executable(name: "ModelRegistrar", targets: ["ModelRegistrar"]),
+        .executable(name: "ResourceGenerator", targets: ["ResourceGenerator"]),
+        .library(name: "Constructs", targets: ["Constructs"]),
+    ],
+    targets: [
+        // Synthesis side.
+        .target(name: "CloudFormation"),
+        .target(name: "AWSResources", dependencies: ["CloudFormation"]),
+        .target(name: "Constructs", dependencies: ["CloudFormation", "AWSResources"]),
+        .target(name: "Pipeline", dependencies: ["CloudFormation", "AWSResources", "Constructs"]),
+        .executableTarget(name: "synth", dependencies: ["Pipeline", "CloudFormation"]),
+        .executableTarget(name: "ResourceGenerator"),
+
+        // Lambda side: shares no code with the synthesis side.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .target(name: "AWSCore", dependencies: ["COpenSSL"]),
+        .target(name: "LambdaRuntime"),
+        .executableTarget(name: "ModelRegistrar", dependencies: ["LambdaRuntime", "AWSCore"]),
+
+        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
+        .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
+        .testTarget(name: "ResourceGeneratorTests", dependencies: ["ResourceGenerator"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "SynthTests", dependencies: ["synth"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
+        .testTarget(name: "ModelRegistrarTests", dependencies: ["ModelRegistrar", "AWSCore", "LambdaRuntime"],
+                    resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,84 @@
+/// A node in the construct tree: the App at the root, stacks below it, then constructs and resources.
+///
+/// The path of ids from the stack down gives every resource its logical ID, so IDs are readable and
+/// stay the same when unrelated constructs are added.
+open class Construct {
+    /// The id within the parent scope (empty for the App).
+    public let id: String
+    /// The parent, nil for the App.
+    public private(set) weak var scope: Construct?
+    /// Children in the order they were added.
+    public private(set) var children: [Construct] = []
+
+    /// The root's initializer.
+    init(root id: String) {
+        self.id = id
+        self.scope = nil
+    }
+
+    /// Adds this construct under `scope`. A second child with the same id is an error reported at synth time.
+    public init(_ scope: Construct, _ id: String) {
+        self.id = id
+        self.scope = scope
+        scope.children.append(self)
+    }
+
+    /// The ids from the App down to this construct, joined with `/` (for example `S3Stack/ModelBucket/Policy`).
+    public var path: String {
+        var parts: [String] = []
+        var node: Construct? = self
+        while let current = node, current.scope != nil {
+            parts.append(current.id)
+            node = current.scope
+        }
+        return parts.reversed().joined(separator: "/")
+    }
+
+    /// The nearest stack at or above this construct, nil for the App and for constructs placed directly under it.
+    public var enclosingStack: Stack? {
+        var node: Construct? = self
+        while let current = node {
+            if let stack = current as? Stack { return stack }
+            node = current.scope
+        }
+        return nil
+    }
+
+    /// The nearest stack at or above this construct. Constructs other than stacks belong inside a stack.
+    public var stack: Stack {
+        guard let stack = enclosingStack else { preconditionFailure("construct \(path) is not inside a Stack") }
+        return stack
+    }
+
+    /// All constructs below this one, depth first, in the order they were added.
+    public var descendants: [Construct] {
+        var result: [Construct] = []
+        func walk(_ node: Construct) {
+            for child in node.children {
+                result.append(child)
+                walk(child)
+            }
+        }
+        walk(self)
+        return result
+    }
+
+    /// Service rules beyond the registry schema (for example "min capacity must not exceed max capacity").
+    /// Override to report problems; called once per construct during synthesis.
+    open func validate(_ report: inout ValidationReport) {}
+}
+
+/// Something with a logical ID in a template: a resource, parameter, condition, mapping or output.
+open class TemplateElement: Construct {
+    private var overriddenLogicalId: String?
+
+    /// The logical ID: the construct path below the stack with non-alphanumerics removed;
+    /// ids named `Resource` or `Default` are left out, so an L2 construct's main resource carries the construct's name.
+    public var logicalId: String {
+        if let overriddenLogicalId { return overriddenLogicalId }
+        return LogicalID.make(for: self)
+    }
+
+    /// Pins the logical ID, for example to keep a resource that was created under another path.
+    public func overrideLogicalId(_ id: String) { overriddenLogicalId = id }
+}
