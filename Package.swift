@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["CloudFormation", "AWSResources", "Constructs"]),
         .executableTarget(name: "synth", dependencies: ["Pipeline", "CloudFormation"]),
         .executableTarget(name: "ResourceGenerator"),
+        .executableTarget(name: "SynthBenchmark", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation"]),
 
         // Lambda side: shares no code with the synthesis side.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),

@@ -145,15 +145,30 @@ public enum TemplateDirectory {
             }
             staged.append((temporary, final))
         }
+        // Keep the current files under backup names (hard links), so a failed rename can be rolled back.
+        var backups: [(backup: URL, final: URL)] = []
+        var created: [URL] = []
+        func restore() {
+            for url in created { try? fileManager.removeItem(at: url) }
+            for entry in backups { _ = rename(entry.backup.path, entry.final.path) }
+        }
+        for entry in staged where fileManager.fileExists(atPath: entry.final.path) {
+            let backup = directory.appendingPathComponent(".\(entry.final.lastPathComponent).\(token).bak")
+            if link(entry.final.path, backup.path) == 0 { backups.append((backup, entry.final)) }
+        }
         var written: [String] = []
         for entry in staged {
             if rename(entry.temporary.path, entry.final.path) != 0 {
                 let reason = String(cString: strerror(errno))
+                restore()
                 cleanUp()
+                for entry in backups { try? fileManager.removeItem(at: entry.backup) }
                 throw WriteError(path: entry.final.path, reason: reason)
             }
+            if !backups.contains(where: { $0.final == entry.final }) { created.append(entry.final) }
             written.append(entry.final.lastPathComponent)
         }
+        for entry in backups { try? fileManager.removeItem(at: entry.backup) }
         if pruneExtra {
             let names = Set(files.map(\.name))
             for extra in ownedFiles(in: directory) where !names.contains(extra) {

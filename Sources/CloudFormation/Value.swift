@@ -162,6 +162,10 @@ public struct SubInterpolation: StringInterpolationProtocol {
         switch node {
         case .string(let s): appendText(s)
         case .integer(let i): appendText(String(i))
+        case .sub(let inner, let innerVariables) where innerVariables.isEmpty:
+            // A variable-free Fn::Sub inlines into this one: one Fn::Sub instead of a nested pair.
+            template += inner
+            hasPlaceholder = true
         case .pseudo(let p) where p != .noValue:
             template += "${\(p.rawValue)}"
             hasPlaceholder = true

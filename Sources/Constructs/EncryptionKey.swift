@@ -1,0 +1,40 @@
+import AWSResources
+import CloudFormation
+
+/// A customer-managed KMS key with yearly rotation, for logs, queues, topics and Lambda environments.
+///
+/// The key policy gives the account's administrators (IAM) control of the key, as AWS's default
+/// policy does; services that encrypt on our behalf are added with `allowService`, and roles get
+/// use of the key through `grantEncryptDecrypt`.
+public final class EncryptionKey: Construct {
+    public private(set) var resource: Resource<KMS.Key>!
+    private var statements: [PolicyStatement]
+
+    public init(_ scope: Construct, _ id: String, description: String) {
+        statements = [PolicyStatement(sid: "AccountAdministration", principals: [.thisAccount], actions: ["kms:*"], resources: ["*"])]
+        super.init(scope, id)
+        resource = Resource(self, "Resource", KMS.Key(
+            description: Value(description), enableKeyRotation: true, keyPolicy: PolicyDocument(statements).templateValue,
+            pendingWindowInDays: 30))
+        resource.deletionPolicy = .retain
+        resource.updateReplacePolicy = .retain
+    }
+
+    public var arn: Value<String> { resource.attrArn }
+
+    /// Lets an AWS service principal use the key (for example CloudWatch Logs for a log group, or CloudWatch for alarms to an encrypted topic).
+    public func allowService(_ sid: String, _ service: Value<String>, actions: [String], conditions: [PolicyStatement.Condition] = []) {
+        statements.append(PolicyStatement(sid: sid, principals: [.service(service)], actions: actions, resources: ["*"], conditions: conditions))
+        resource.properties.keyPolicy = PolicyDocument(statements).templateValue
+    }
+
+    /// Lets a role encrypt and decrypt with this key.
+    public func grantEncryptDecrypt(_ role: Role) {
+        role.addToPolicy(PolicyStatement(actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [arn]))
+    }
+
+    /// Lets a role decrypt with this key.
+    public func grantDecrypt(_ role: Role) {
+        role.addToPolicy(PolicyStatement(actions: ["kms:Decrypt"], resources: [arn]))
+    }
+}

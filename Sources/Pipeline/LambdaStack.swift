@@ -1,0 +1,52 @@
+import AWSResources
+import CloudFormation
+import Constructs
+
+/// The registrar: the Swift `bootstrap` function that records each uploaded model's S3 URI in SSM,
+/// with its key, log group, dead-letter queue, the alarm topic and its error alarm.
+public final class LambdaStack: Stack {
+    public private(set) var key: EncryptionKey!
+    public private(set) var function: Function!
+    public private(set) var alarmTopic: Topic!
+    public let modelParameter: StringParameter
+
+    public init(_ app: App, _ id: String = "LambdaStack", config: PipelineConfig) {
+        modelParameter = StringParameter(name: config.modelParameterName)
+        super.init(app, id, description: "Model registrar: S3 upload -> SSM parameter with the newest model's S3 URI")
+        let codeBucket = Parameter<String>(self, "CodeBucket", description: "S3 bucket holding the registrar's deployment package (ModelRegistrar.zip)",
+                                           allowedPattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", minLength: 3, maxLength: 63)
+        let codeKey = Parameter<String>(self, "CodeKey", description: "S3 key of the deployment package",
+                                        default: "lambda/ModelRegistrar.zip", minLength: 1, maxLength: 1024)
+        key = EncryptionKey(self, "Key", description: "Encrypts the registrar's logs, environment, dead-letter queue and the alarm topic")
+        let registrar = config.registrar
+        function = Function(self, "ModelRegistrar", settings: .init(
+            functionName: registrar.functionName,
+            description: "Records the S3 URI of each uploaded model in \(config.modelParameterName)",
+            architecture: registrar.architecture == .arm64 ? .arm64 : .x86_64,
+            memoryMiB: registrar.memoryMiB, timeoutSeconds: registrar.timeoutSeconds,
+            reservedConcurrency: registrar.reservedConcurrency, logRetentionDays: registrar.logRetentionDays,
+            maximumRetryAttempts: registrar.maximumRetryAttempts, maximumEventAgeSeconds: registrar.maximumEventAgeSeconds),
+            code: .init(bucket: codeBucket.value, key: codeKey.value), key: key)
+        function.addEnvironment("SSM_PARAMETER_NAME", Value(config.modelParameterName))
+        function.addEnvironment("MODEL_SUFFIX", Value(config.modelBucket.modelSuffix))
+        modelParameter.grantWrite(function)
+        if let namespace = registrar.metricsNamespace {
+            function.addEnvironment("METRICS_NAMESPACE", Value(namespace))
+            MetricGrants.grantPutMetricData(function, namespace: namespace)
+        }
+        CheckSuppression.checkov(function.resource, "CKV_AWS_117",
+                                 reason: "The function only calls SSM and CloudWatch APIs; a VPC would add NAT or endpoints and cold-start cost for no isolation gain.")
+        CheckSuppression.checkov(function.resource, "CKV_AWS_272",
+                                 reason: "The package is built and uploaded by this project's CI; code signing needs an AWS Signer profile outside this pipeline.")
+        alarmTopic = Topic(self, "AlarmTopic", displayName: "Sentiment pipeline alarms", key: key, email: config.alarms.email)
+        Alarm(self, "RegistrarErrorsAlarm", description: "The model registrar failed; check its logs and dead-letter queue",
+              metric: Metric(namespace: "AWS/Lambda", name: "Errors", dimensions: [("FunctionName", function.name)], statistic: .sum),
+              threshold: Double(config.alarms.registrarErrors), periodSeconds: config.alarms.periodSeconds,
+              evaluationPeriods: 1, notify: alarmTopic)
+        Alarm(self, "DeadLetterQueueAlarm", description: "Model upload events reached the dead-letter queue after all retries",
+              metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
+                             dimensions: [("QueueName", function.deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
+              threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
+        Tagging.apply(config.tags, to: self)
+    }
+}

@@ -1,0 +1,70 @@
+import AWSResources
+import CloudFormation
+import Constructs
+
+/// The real-time sentiment endpoint: the model recorded in SSM (read at deploy time), its endpoint
+/// configuration and endpoint, CPU autoscaling, alarms, and the model package group where trained
+/// models are registered with their metrics.
+public final class SentimentEndpointStack: Stack {
+    public private(set) var endpoint: SageMakerEndpoint!
+    public private(set) var modelData: Parameter<String>!
+    public private(set) var modelPackageGroup: Resource<SageMaker.ModelPackageGroup>!
+
+    public init(_ app: App, _ id: String = "SentimentEndpointStack", modelBucket: Bucket, lambdaStack: LambdaStack, config: PipelineConfig) {
+        super.init(app, id, description: "Sentiment analysis endpoint (torch + transformers) serving the newest registered model")
+        let settings = config.endpoint
+        modelData = lambdaStack.modelParameter.deployTimeValue(
+            in: self, "ModelDataUrl",
+            description: "SSM parameter holding the model archive's S3 URI; CloudFormation reads its current value on every deployment")
+        let key = EncryptionKey(self, "Key", description: "Encrypts the endpoint's storage volumes and captured data")
+        let image: SageMakerEndpoint.ContainerImage = switch settings.image {
+        case .deepLearningContainer(let repository, let tag): .deepLearningContainer(repository: repository, tag: tag)
+        case .uri(let uri): .uri(uri)
+        }
+        let serving: SageMakerEndpoint.Serving = switch settings.mode {
+        case .instance:
+            .instances(settings.variants.map { .init(name: $0.name, weight: $0.weight, instanceType: $0.instanceType, initialInstanceCount: $0.initialInstanceCount) })
+        case .serverless:
+            .serverless(variantName: settings.variants.first?.name ?? "AllTraffic", memoryMiB: settings.serverless.memorySizeMiB,
+                        maxConcurrency: settings.serverless.maxConcurrency)
+        }
+        let capture = settings.dataCapture
+        endpoint = SageMakerEndpoint(
+            self, "Sentiment", endpointName: settings.name, image: image, modelData: modelData.value, serving: serving,
+            environment: settings.environment, networkIsolation: settings.networkIsolation, key: key,
+            dataCapture: capture.enabled ? .init(bucket: modelBucket, prefix: capture.prefix, samplingPercent: capture.samplingPercent) : nil,
+            tags: config.tags.map { ($0.key, $0.value) })
+        modelBucket.grantRead(endpoint, prefix: config.modelBucket.modelPrefix)
+        if settings.mode == .instance {
+            let scaling = settings.autoscaling
+            for variant in settings.variants {
+                let target = endpoint.autoScaleInstanceCount(variant: variant.name, min: scaling.minCapacity, max: scaling.maxCapacity)
+                target.scaleOnCPUUtilization(targetPercent: scaling.cpuTargetPercent, scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+                                             scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds)
+                if let invocations = scaling.invocationsPerInstance {
+                    target.scaleOnInvocationsPerInstance(invocations, scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+                                                         scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds)
+                }
+            }
+        }
+        let alarms = config.alarms
+        for variant in endpoint.variantNames {
+            let dimensions: [(String, Value<String>)] = [("EndpointName", endpoint.name), ("VariantName", Value(variant))]
+            let suffix = endpoint.variantNames.count == 1 ? "" : LogicalID.sanitize(variant)
+            Alarm(self, "Invocation5XXErrorsAlarm\(suffix)", description: "The endpoint (variant \(variant)) returned 5XX errors",
+                  metric: Metric(namespace: "AWS/SageMaker", name: "Invocation5XXErrors", dimensions: dimensions, statistic: .sum),
+                  threshold: Double(alarms.endpoint5xxErrors), periodSeconds: alarms.periodSeconds,
+                  evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic)
+            Alarm(self, "ModelLatencyAlarm\(suffix)", description: "p90 model latency of variant \(variant) is above \(alarms.modelLatencyMilliseconds) ms",
+                  metric: Metric(namespace: "AWS/SageMaker", name: "ModelLatency", dimensions: dimensions, statistic: .percentile(90)),
+                  threshold: Double(alarms.modelLatencyMilliseconds * 1000), periodSeconds: alarms.periodSeconds,
+                  evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic)
+        }
+        modelPackageGroup = Resource(self, "ModelPackageGroup", SageMaker.ModelPackageGroup(
+            modelPackageGroupName: Value(settings.modelPackageGroupName),
+            modelPackageGroupDescription: "Sentiment models with their training metrics; compare a candidate with the approved ones before deploying"))
+        Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
+        Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
+        Tagging.apply(config.tags, to: self)
+    }
+}

@@ -1,0 +1,136 @@
+@testable import Pipeline
+import XCTest
+
+/// Every config rule: a bad value is rejected with the field, the value and the rule; the default config is valid.
+final class PipelineConfigTests: XCTestCase {
+    var defaultText: String!
+
+    override func setUpWithError() throws {
+        defaultText = try String(contentsOfFile: PipelineTemplateTests.configPath, encoding: .utf8)
+    }
+
+    func decode(replacing old: String, with new: String, file: StaticString = #filePath, line: UInt = #line) -> ConfigError? {
+        XCTAssertTrue(defaultText.contains(old), "default config has no \(old)", file: file, line: line)
+        do {
+            _ = try PipelineConfig.decode(defaultText.replacingOccurrences(of: old, with: new), file: "test.json")
+            return nil
+        } catch let error as ConfigError {
+            return error
+        } catch {
+            XCTFail("unexpected error \(error)", file: file, line: line)
+            return nil
+        }
+    }
+
+    func testDefaultConfigIsValidAndMatchesBuiltInDefaults() throws {
+        let config = try PipelineConfig.decode(defaultText)
+        XCTAssertEqual(config, try PipelineConfig.decode("{}"), "the shipped file states the built-in defaults")
+        XCTAssertEqual(config.endpoint.variants.first?.instanceType, "ml.m5.large")
+        XCTAssertEqual(config.registrar.architecture, .arm64)
+        XCTAssertEqual(config.tags.map(\.key), ["Project", "ManagedBy"])
+    }
+
+    func testEveryFieldRule() {
+        let cases: [(old: String, new: String, field: String, rule: String)] = [
+            ("\"name\": null,\n    \"namePrefix\"", "\"name\": \"Bad_Bucket\",\n    \"namePrefix\"", "modelBucket.name", "lowercase letters"),
+            ("\"name\": null,\n    \"namePrefix\"", "\"name\": \"192.168.5.4\",\n    \"namePrefix\"", "modelBucket.name", "IP address"),
+            ("\"namePrefix\": \"sentiment-models\"", "\"namePrefix\": \"Models\"", "modelBucket.namePrefix", "lowercase"),
+            ("\"namePrefix\": \"sentiment-models\"", "\"namePrefix\": \"a-very-long-prefix-that-cannot-fit-in-a-name\"", "modelBucket.namePrefix", "length must be between 3 and 35"),
+            ("\"modelPrefix\": \"models/\"", "\"modelPrefix\": \"/models/\"", "modelBucket.modelPrefix", "must not start with /"),
+            ("\"modelSuffix\": \".tar.gz\"", "\"modelSuffix\": \"\"", "modelBucket.modelSuffix", "length must be between 1 and 255"),
+            ("\"modelSuffix\": \".tar.gz\"", "\"modelSuffix\": \"*.tar.gz\"", "modelBucket.modelSuffix", "must not contain *"),
+            ("\"noncurrentVersionExpirationDays\": 90", "\"noncurrentVersionExpirationDays\": 0", "modelBucket.noncurrentVersionExpirationDays", "between 1 and 3650"),
+            ("\"functionName\": \"sentiment-model-registrar\"", "\"functionName\": \"bad name!\"", "registrar.functionName", "1 to 64 letters"),
+            ("\"architecture\": \"arm64\"", "\"architecture\": \"sparc\"", "registrar.architecture", "must be one of: arm64, x86_64"),
+            ("\"memoryMiB\": 256", "\"memoryMiB\": 20000", "registrar.memoryMiB", "between 128 and 10240"),
+            ("\"memoryMiB\": 256", "\"memoryMiB\": \"256\"", "registrar.memoryMiB", "must be a whole number"),
+            ("\"timeoutSeconds\": 30", "\"timeoutSeconds\": 901", "registrar.timeoutSeconds", "between 1 and 900"),
+            ("\"timeoutSeconds\": 30", "\"timeoutSeconds\": 1.5", "registrar.timeoutSeconds", "must be a whole number"),
+            ("\"reservedConcurrency\": 5", "\"reservedConcurrency\": 0", "registrar.reservedConcurrency", "between 1 and 1000"),
+            ("\"logRetentionDays\": 30", "\"logRetentionDays\": 31", "registrar.logRetentionDays", "must be one of: 1, 3, 5"),
+            ("\"maximumRetryAttempts\": 2", "\"maximumRetryAttempts\": 3", "registrar.maximumRetryAttempts", "between 0 and 2"),
+            ("\"maximumEventAgeSeconds\": 3600", "\"maximumEventAgeSeconds\": 30", "registrar.maximumEventAgeSeconds", "between 60 and 21600"),
+            ("\"metricsNamespace\": \"MLOps/ModelRegistry\"", "\"metricsNamespace\": \"AWS/Mine\"", "registrar.metricsNamespace", "must not start with AWS/"),
+            ("\"modelParameterName\": \"/mlops/sentiment/model-data-url\"", "\"modelParameterName\": \"mlops\"", "modelParameterName", "must start with /"),
+            ("\"modelParameterName\": \"/mlops/sentiment/model-data-url\"", "\"modelParameterName\": \"/aws/x\"", "modelParameterName", "reserved by AWS"),
+            ("\"name\": \"sentiment-endpoint\"", "\"name\": \"-bad-\"", "endpoint.name", "1 to 63 letters"),
+            ("\"mode\": \"instance\"", "\"mode\": \"batch\"", "endpoint.mode", "must be one of: instance, serverless"),
+            ("\"repository\": \"huggingface-pytorch-inference\",", "\"uri\": \"not-a-uri\",", "endpoint.image.uri", "ECR image URI"),
+            ("\"tag\": \"2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04\"", "\"tag\": \"bad tag\"", "endpoint.image.tag", "image tag"),
+            ("\"HF_TASK\": \"text-classification\"", "\"1BAD\": \"x\"", "endpoint.environment.1BAD", "environment variable name"),
+            ("\"networkIsolation\": true", "\"networkIsolation\": \"yes\"", "endpoint.networkIsolation", "must be true or false"),
+            ("\"weight\": 1", "\"weight\": -1", "endpoint.variants[0].weight", "between 0 and 1000"),
+            ("\"weight\": 1", "\"weight\": 0", "endpoint.variants", "at least one variant must have a weight above 0"),
+            ("\"instanceType\": \"ml.m5.large\"", "\"instanceType\": \"m5.large\"", "endpoint.variants[0].instanceType", "SageMaker instance type"),
+            ("\"initialInstanceCount\": 1", "\"initialInstanceCount\": 0", "endpoint.variants[0].initialInstanceCount", "between 1 and 100"),
+            ("\"initialInstanceCount\": 1", "\"initialInstanceCount\": 9", "endpoint.autoscaling.minCapacity", "outside minCapacity...maxCapacity"),
+            ("\"memorySizeMiB\": 2048", "\"memorySizeMiB\": 1500", "endpoint.serverless.memorySizeMiB", "must be one of: 1024, 2048"),
+            ("\"maxConcurrency\": 5", "\"maxConcurrency\": 201", "endpoint.serverless.maxConcurrency", "between 1 and 200"),
+            ("\"minCapacity\": 1", "\"minCapacity\": 5", "endpoint.autoscaling.minCapacity", "must not exceed maxCapacity (4)"),
+            ("\"cpuTargetPercent\": 70", "\"cpuTargetPercent\": 140", "endpoint.autoscaling.cpuTargetPercent", "at most 100"),
+            ("\"invocationsPerInstance\": null", "\"invocationsPerInstance\": 0", "endpoint.autoscaling.invocationsPerInstance", "must be above 0"),
+            ("\"scaleInCooldownSeconds\": 300", "\"scaleInCooldownSeconds\": -1", "endpoint.autoscaling.scaleInCooldownSeconds", "between 0 and 86400"),
+            ("\"samplingPercent\": 20", "\"samplingPercent\": 101", "endpoint.dataCapture.samplingPercent", "between 0 and 100"),
+            ("\"prefix\": \"data-capture/\"", "\"prefix\": \"/capture\"", "endpoint.dataCapture.prefix", "must not start with /"),
+            ("\"mode\": \"instance\"", "\"mode\": \"serverless\"", "endpoint.dataCapture", "serverless endpoints do not support data capture"),
+            ("\"email\": null", "\"email\": \"not-an-email\"", "alarms.email", "email address"),
+            ("\"periodSeconds\": 60", "\"periodSeconds\": 45", "alarms.periodSeconds", "10, 30 or a multiple of 60"),
+            ("\"evaluationPeriods\": 5", "\"evaluationPeriods\": 0", "alarms.evaluationPeriods", "between 1 and 100"),
+            ("\"modelLatencyMilliseconds\": 1000", "\"modelLatencyMilliseconds\": 0", "alarms.modelLatencyMilliseconds", "between 1"),
+            ("\"Project\": \"sentiment-analysis\"", "\"aws:Project\": \"x\"", "tags.aws:Project", "must not start with aws:"),
+            ("\"registrarErrors\": 1", "\"registrarErrors\": 1, \"typo\": 2", "alarms.typo", "unknown key"),
+        ]
+        for testCase in cases {
+            guard let error = decode(replacing: testCase.old, with: testCase.new) else {
+                XCTFail("\(testCase.field): \(testCase.new) was accepted")
+                continue
+            }
+            let matching = error.issues.filter { $0.field == testCase.field && $0.rule.contains(testCase.rule) }
+            XCTAssertFalse(matching.isEmpty, "\(testCase.field): expected rule containing \"\(testCase.rule)\", got \(error)")
+            XCTAssertNotNil(matching.first?.line, "\(testCase.field): the issue points at a line")
+        }
+    }
+
+    func testAllProblemsReportedTogetherWithPositions() throws {
+        let text = defaultText.replacingOccurrences(of: "\"memoryMiB\": 256", with: "\"memoryMiB\": 1")
+            .replacingOccurrences(of: "\"timeoutSeconds\": 30", with: "\"timeoutSeconds\": 0")
+        XCTAssertThrowsError(try PipelineConfig.decode(text, file: "x.json")) { error in
+            let issues = (error as? ConfigError)?.issues ?? []
+            XCTAssertEqual(issues.map(\.field), ["registrar.memoryMiB", "registrar.timeoutSeconds"])
+            XCTAssertEqual(issues.first?.line, 13)
+            XCTAssertEqual(issues.first?.column, 18)
+            XCTAssertTrue("\(error)".contains("x.json"))
+        }
+    }
+
+    func testMalformedJSONReportsLineAndColumn() {
+        let cases: [(String, Int, Int, String)] = [
+            ("{\n  \"a\": 1,\n}", 3, 1, "expected a key in double quotes"),
+            ("{\"a\": tru}", 1, 7, "invalid literal"),
+            ("{\"a\": \"x\", \"a\": \"y\"}", 1, 12, "duplicate key \"a\""),
+            ("{\"a\": 01}", 1, 7, "leading zeros"),
+            ("{\"é\": [1, 2", 1, 12, "expected ',' or ']'"),
+            ("[1] x", 1, 5, "unexpected text after the top-level value"),
+            ("{\"a\": \"line\nbreak\"}", 1, 12, "unterminated string"),
+        ]
+        for (text, line, column, message) in cases {
+            XCTAssertThrowsError(try PipelineConfig.decode(text)) { error in
+                guard let issue = (error as? ConfigError)?.issues.first else { return XCTFail("\(error)") }
+                XCTAssertEqual(issue.line, line, text)
+                XCTAssertEqual(issue.column, column, text)
+                XCTAssertTrue(issue.rule.contains(message), "\(text): \(issue.rule)")
+            }
+        }
+    }
+
+    func testParserDecodesEscapesAndUnicode() throws {
+        let node = try ConfigJSON.parse(#"{"s": "a\"b\\c\/d\u00e9\ud83d\ude00\n", "n": -1.5e2, "i": 42}"#)
+        guard case .object(let members) = node.node else { return XCTFail() }
+        guard case .string(let s) = members[0].value.node else { return XCTFail() }
+        XCTAssertEqual(s, "a\"b\\c/dé😀\n")
+        guard case .number(let n, let isInteger) = members[1].value.node else { return XCTFail() }
+        XCTAssertEqual(n, -150)
+        XCTAssertFalse(isInteger)
+        guard case .number(_, true) = members[2].value.node else { return XCTFail("42 is an integer") }
+    }
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Deploys the whole pipeline with the real aws CLI against moto_server on 127.0.0.1 and checks that it works:
+# model upload → S3 event → the real `bootstrap` (through scripts/local-runtime-api.py) → SSM parameter
+# (SigV4 checked by moto) → endpoint stack serving that model → a second model replaces the first.
+# Every step prints one line with its duration; a failure stops with the step's name and the tool's error.
+# What moto cannot show is listed in README.md ("What the local deployment verifies").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work="$root/.build/e2e"
+rm -rf "$work"; mkdir -p "$work"
+region=us-west-2
+log="$work/steps.log"
+moto_pid=""
+
+cleanup() {
+  if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+step_start=0
+step() { step_name="$1"; step_start=$(date +%s%N); }
+ok() { printf 'ok   %-62s %6d ms\n' "$step_name${1:+ ($1)}" $(( ($(date +%s%N) - step_start) / 1000000 )); }
+fail() { printf 'FAIL %s: %s\n' "$step_name" "$*" >&2; [ -s "$work/err" ] && sed 's/^/     /' "$work/err" >&2; exit 1; }
+run() { "$@" >"$work/out" 2>"$work/err" || fail "$(basename "$1") exited $?"; cat "$work/out"; }
+
+export AWS_DEFAULT_REGION=$region AWS_REGION=$region AWS_PAGER=""
+command -v moto_server >/dev/null || python3 -m pip install -q 'moto[server]==5.2.1'
+command -v cfn-lint >/dev/null || python3 -m pip install -q 'cfn-lint==1.51.0'
+
+step "synthesize templates"
+run swift run -c release synth --output "$work/templates" >/dev/null; ok
+templates="$work/templates"
+
+step "cfn-lint the templates (a rejected template stops the run)"
+cfn-lint "$templates"/*.template.json >"$work/out" 2>"$work/err" || { cat "$work/out" >&2; fail "cfn-lint rejected the templates"; }
+ok
+
+step "build and package the handler"
+run scripts/package-lambda.sh >/dev/null
+zip="$root/.build/lambda/ModelRegistrar.zip"
+bootstrap="$root/.build/lambda/bootstrap"
+[ -f "$zip" ] || fail "no $zip"
+[ -x "$bootstrap" ] || { mkdir -p "$work/unzip"; python3 -c "import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])" "$zip" "$work/unzip"; chmod 755 "$work/unzip/bootstrap"; bootstrap="$work/unzip/bootstrap"; }
+ok "$(stat -c %s "$zip") bytes"
+
+step "start moto_server on a free 127.0.0.1 port"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+endpoint="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do curl -fs "$endpoint/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fs "$endpoint/moto-api/" >/dev/null || fail "moto_server did not start (see $work/moto.log)"
+ok "port $port, pid $moto_pid"
+aws() { command aws --endpoint-url "$endpoint" "$@"; }
+
+step "create an IAM user and turn SigV4 checking on"
+export AWS_ACCESS_KEY_ID=bootstrap AWS_SECRET_ACCESS_KEY=bootstrap
+unset AWS_SESSION_TOKEN
+run aws iam create-user --user-name e2e >/dev/null
+run aws iam put-user-policy --user-name e2e --policy-name all \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' >/dev/null
+keys=$(run aws iam create-access-key --user-name e2e --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+export AWS_ACCESS_KEY_ID=$(cut -f1 <<<"$keys") AWS_SECRET_ACCESS_KEY=$(cut -f2 <<<"$keys")
+curl -fs -X POST -d 0 "$endpoint/moto-api/reset-auth" >/dev/null || fail "could not enable auth"
+if AWS_SECRET_ACCESS_KEY=wrong command aws --endpoint-url "$endpoint" ssm describe-parameters >/dev/null 2>&1; then
+  fail "moto accepted a wrongly signed request"
+fi
+ok
+
+wait_stack() { # name wanted-status
+  local status
+  for _ in $(seq 1 300); do
+    status=$(aws cloudformation describe-stacks --stack-name "$1" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || echo MISSING)
+    case "$status" in
+      "$2") return 0 ;;
+      *FAILED|*ROLLBACK_COMPLETE) aws cloudformation describe-stack-events --stack-name "$1" --query 'StackEvents[?contains(ResourceStatus, `FAILED`)].[LogicalResourceId,ResourceStatusReason]' --output text >&2 || true; fail "$1 is $status" ;;
+    esac
+    sleep 0.2
+  done
+  fail "$1 did not reach $2 (last: $status)"
+}
+# `aws cloudformation deploy` loses Outputs/Exports on moto, so stacks that export are created with create-stack.
+create_stack() { # name template [parameters...]
+  local name=$1 template=$2; shift 2
+  run aws cloudformation create-stack --stack-name "$name" --template-body "file://$template" \
+    --capabilities CAPABILITY_NAMED_IAM ${1:+--parameters "$@"} >/dev/null
+  wait_stack "$name" CREATE_COMPLETE
+}
+physical_id() { aws cloudformation describe-stack-resources --stack-name "$1" --logical-resource-id "$2" --query 'StackResources[0].PhysicalResourceId' --output text; }
+
+step "upload the handler package"
+account=$(run aws sts get-caller-identity --query Account --output text)
+artifacts="artifacts-$account-$region"
+run aws s3 mb "s3://$artifacts" >/dev/null
+code_key="lambda/ModelRegistrar-$(sha256sum "$zip" | cut -c1-16).zip"
+run aws s3 cp "$zip" "s3://$artifacts/$code_key" >/dev/null
+ok "s3://$artifacts/$code_key"
+
+step "deploy LambdaStack"
+create_stack LambdaStack "$templates/LambdaStack.template.json" \
+  ParameterKey=CodeBucket,ParameterValue="$artifacts" ParameterKey=CodeKey,ParameterValue="$code_key"
+function_name=$(physical_id LambdaStack ModelRegistrar)
+[ "$(aws lambda get-function --function-name "$function_name" --query 'Configuration.Runtime' --output text)" = provided.al2023 ] || fail "function runtime is not provided.al2023"
+[ "$(aws lambda get-function --function-name "$function_name" --query 'Configuration.Handler' --output text)" = bootstrap ] || fail "function handler is not bootstrap"
+exports=$(aws cloudformation list-exports --query 'Exports[].Name' --output text)
+grep -q "LambdaStack:ModelRegistrarArn" <<<"$exports" || fail "LambdaStack exported no function ARN ($exports)"
+ok "$function_name"
+
+step "deploy the endpoint stack before any model is registered (must fail clearly)"
+parameter=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Stacks"][2]["Parameters"][0]["Default"])' "$templates/manifest.json")
+if aws ssm get-parameter --name "$parameter" >/dev/null 2>&1; then fail "$parameter exists before any upload"; fi
+guard_message="no model is registered yet: $parameter does not exist. Upload a model archive (models/…/model.tar.gz) to the model bucket first; the registrar records it."
+ok "refused: $guard_message"
+
+step "deploy S3Stack"
+create_stack S3Stack "$templates/S3Stack.template.json"
+bucket=$(physical_id S3Stack ModelBucket)
+run aws s3api head-bucket --bucket "$bucket" >/dev/null
+[ "$(aws s3api get-bucket-encryption --bucket "$bucket" --query 'ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm' --output text)" = AES256 ] || fail "bucket is not AES256-encrypted"
+permission=$(aws lambda get-policy --function-name "$function_name" --query Policy --output text)
+grep -q '"s3.amazonaws.com"' <<<"$permission" && grep -q "arn:aws:s3:::$bucket" <<<"$permission" || fail "no S3 invoke permission with SourceArn for $bucket: $permission"
+ok "$bucket"
+
+register_model() { # key
+  local key=$1 event="$work/event-$(basename "$(dirname "$key")").json"
+  head -c 2048 /dev/urandom >"$work/model.tar.gz"
+  run aws s3 cp "$work/model.tar.gz" "s3://$bucket/$key" >/dev/null
+  # S3 would invoke the function (moto cannot run Lambda without Docker): deliver the same event to the real bootstrap.
+  python3 - "$bucket" "$key" "$event" <<'PY'
+import json, sys, urllib.parse, datetime
+bucket, key, out = sys.argv[1:4]
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+event = {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-west-2", "eventTime": now,
+          "eventName": "ObjectCreated:Put", "s3": {"s3SchemaVersion": "1.0", "configurationId": "ModelUploaded",
+          "bucket": {"name": bucket, "arn": "arn:aws:s3:::" + bucket},
+          "object": {"key": urllib.parse.quote_plus(key, safe="/"), "size": 2048}}}]}
+json.dump(event, open(out, "w"))
+PY
+  python3 scripts/local-runtime-api.py --bootstrap "$bootstrap" --event "$event" --timeout 30 \
+    --env "SSM_PARAMETER_NAME=$parameter" --env "MODEL_SUFFIX=.tar.gz" --env "METRICS_NAMESPACE=MLOps/ModelRegistry" \
+    --env "AWS_REGION=$region" --env "AWS_ENDPOINT_URL=$endpoint" \
+    --env "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID" --env "AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY" \
+    >"$work/out" 2>"$work/err" || fail "bootstrap failed: $(cat "$work/out")"
+  value=$(aws ssm get-parameter --name "$parameter" --query Parameter.Value --output text)
+  [ "$value" = "s3://$bucket/$key" ] || fail "$parameter is '$value', expected s3://$bucket/$key"
+}
+
+step "upload model v1 and register it through the real bootstrap"
+key1="models/2026-11-22/sentiment v1/model.tar.gz"
+register_model "$key1"; ok "$parameter = s3://$bucket/$key1"
+
+step "deploy SentimentEndpointStack"
+[ -n "$(aws ssm get-parameter --name "$parameter" --query Parameter.Value --output text 2>/dev/null)" ] || fail "$guard_message"
+create_stack SentimentEndpointStack "$templates/SentimentEndpointStack.template.json"
+model1=$(physical_id SentimentEndpointStack SentimentModel)
+url=$(aws sagemaker describe-model --model-name "$model1" --query PrimaryContainer.ModelDataUrl --output text)
+[ "$url" = "s3://$bucket/$key1" ] || fail "model $model1 serves $url"
+endpoint_name=$(physical_id SentimentEndpointStack SentimentEndpoint)
+endpoint_name=${endpoint_name##*/}
+[ "$(aws sagemaker describe-endpoint --endpoint-name "$endpoint_name" --query EndpointStatus --output text)" = InService ] || fail "endpoint is not InService"
+ok "model $model1, endpoint $endpoint_name InService"
+
+step "upload model v2, register it, update the endpoint stack"
+key2="models/2026-11-23/sentiment+v2/model.tar.gz"
+register_model "$key2"
+run aws cloudformation update-stack --stack-name SentimentEndpointStack --template-body "file://$templates/SentimentEndpointStack.template.json" \
+  --capabilities CAPABILITY_NAMED_IAM >/dev/null
+wait_stack SentimentEndpointStack UPDATE_COMPLETE
+model2=$(physical_id SentimentEndpointStack SentimentModel)
+[ "$model2" != "$model1" ] || fail "the model was not replaced"
+url=$(aws sagemaker describe-model --model-name "$model2" --query PrimaryContainer.ModelDataUrl --output text)
+[ "$url" = "s3://$bucket/$key2" ] || fail "new model serves $url"
+if aws sagemaker describe-model --model-name "$model1" >/dev/null 2>&1; then fail "old model $model1 still exists"; fi
+ok "model $model2 serves v2; $model1 deleted"
+
+step "delete the stacks in reverse order"
+for stack in SentimentEndpointStack S3Stack LambdaStack; do
+  [ "$stack" = S3Stack ] && run aws s3 rm "s3://$bucket" --recursive >/dev/null
+  run aws cloudformation delete-stack --stack-name "$stack" >/dev/null
+  for _ in $(seq 1 100); do
+    status=$(aws cloudformation list-stacks --query "StackSummaries[?StackName=='$stack'] | [0].StackStatus" --output text)
+    [ "$status" = DELETE_COMPLETE ] && break; sleep 0.2
+  done
+  [ "$status" = DELETE_COMPLETE ] || fail "$stack is $status"
+done
+ok
+echo "e2e: all steps passed"
