@@ -12,9 +12,9 @@ public indirect enum ConditionExpression {
 public final class Condition: TemplateElement {
     public let expression: ConditionExpression
 
-    public init(_ stack: Stack, _ id: String, _ expression: ConditionExpression) {
+    public init(_ scope: Construct, _ id: String, _ expression: ConditionExpression) {
         self.expression = expression
-        super.init(stack, id)
+        super.init(scope, id)
     }
 
     /// This condition as an operand of another condition function.
@@ -25,9 +25,9 @@ public final class Condition: TemplateElement {
 public final class Mapping: TemplateElement {
     public let entries: [String: [String: TemplateValue]]
 
-    public init(_ stack: Stack, _ id: String, _ entries: [String: [String: TemplateValue]]) {
+    public init(_ scope: Construct, _ id: String, _ entries: [String: [String: TemplateValue]]) {
         self.entries = entries
-        super.init(stack, id)
+        super.init(scope, id)
     }
 
     /// The value at two literal keys, with an error at synth time if either is missing.

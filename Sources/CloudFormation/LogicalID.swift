@@ -18,7 +18,7 @@ public enum LogicalID {
     }
 
     /// Keeps ASCII letters and digits; capitalises the letter after a removed character (`model-bucket` → `modelBucket`).
-    static func sanitize(_ id: String) -> String {
+    public static func sanitize(_ id: String) -> String {
         var result = ""
         var upperNext = false
         for scalar in id.unicodeScalars {

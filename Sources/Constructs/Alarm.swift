@@ -35,7 +35,7 @@ public final class Alarm: Construct {
             alarmActions: [topic.arn], alarmDescription: Value(description), comparisonOperator: .init(comparison),
             dimensions: metric.dimensions.map { .init(name: Value($0.0), value: $0.1) },
             evaluationPeriods: Value(evaluationPeriods), metricName: Value(metric.name), namespace: Value(metric.namespace),
-            okActions: [topic.arn], period: Value(periodSeconds), threshold: Value(threshold), treatMissingData: "notBreaching")
+            okActions: [topic.arn], period: Value(periodSeconds), threshold: Value(threshold), treatMissingData: .init(.notBreaching))
         switch metric.statistic {
         case .sum: alarm.statistic = .init(.sum)
         case .average: alarm.statistic = .init(.average)

@@ -73,9 +73,8 @@ public final class Function: Construct, Grantable {
         deadLetterQueue.grantSendMessages(role)
         key.grantDecrypt(role)
         resource = Resource(self, "Resource", Lambda.Function(
-            code: Lambda.Function.Code(s3Bucket: code.bucket, s3Key: code.key),
-            role: role.arn,
             architectures: [Value(settings.architecture.rawValue)],
+            code: Lambda.Function.Code(s3Bucket: code.bucket, s3Key: code.key),
             deadLetterConfig: Lambda.Function.DeadLetterConfig(targetArn: deadLetterQueue.arn),
             description: settings.description.map { Value($0) },
             functionName: Value(settings.functionName),
@@ -84,14 +83,16 @@ public final class Function: Construct, Grantable {
             loggingConfig: Lambda.Function.LoggingConfig(logFormat: .init(.text), logGroup: logGroup.ref),
             memorySize: Value(settings.memoryMiB),
             reservedConcurrentExecutions: Value(settings.reservedConcurrency),
-            runtime: "provided.al2023",
+            role: role.arn,
+            runtime: .init(.providedAl2023),
             timeout: Value(settings.timeoutSeconds)))
         // The role's policy is inline, so it exists before the function; `LoggingConfig.LogGroup` refers to the
         // log group, so CloudFormation creates it first too (else Lambda would create an unencrypted one).
         invokeConfig = Resource(self, "EventInvokeConfig", Lambda.EventInvokeConfig(
-            functionName: resource.ref, qualifier: "$LATEST",
+            functionName: resource.ref,
             maximumEventAgeInSeconds: Value(settings.maximumEventAgeSeconds),
-            maximumRetryAttempts: Value(settings.maximumRetryAttempts)))
+            maximumRetryAttempts: Value(settings.maximumRetryAttempts),
+            qualifier: "$LATEST"))
     }
 
     public var grantRole: Role { role }

@@ -23,8 +23,8 @@ public final class ScalableInstanceCount: Construct {
         target = Resource(self, "Target", ApplicationAutoScaling.ScalableTarget(
             maxCapacity: Value(maxCapacity), minCapacity: Value(minCapacity),
             resourceId: "endpoint/\(endpoint.name)/variant/\(variantName)",
-            scalableDimension: "sagemaker:variant:DesiredInstanceCount",
-            serviceNamespace: "sagemaker"))
+            scalableDimension: .init(.sagemakerVariantDesiredInstanceCount),
+            serviceNamespace: .init(.sagemaker)))
     }
 
     /// The number of vCPUs of an `ml.*` instance type, from its size (`large` 2, `xlarge` 4, `Nxlarge` 4·N).
@@ -68,7 +68,7 @@ public final class ScalableInstanceCount: Construct {
 
     private func addPolicy(_ name: String, _ configuration: ApplicationAutoScaling.ScalingPolicy.TargetTrackingScalingPolicyConfiguration) {
         let policy = Resource(self, "\(name)Policy", ApplicationAutoScaling.ScalingPolicy(
-            policyName: "\(endpoint.name)-\(variantName)-\(name)", policyType: "TargetTrackingScaling",
+            policyName: "\(endpoint.name)-\(variantName)-\(name)", policyType: .init(.targetTrackingScaling),
             scalingTargetId: target.ref, targetTrackingScalingPolicyConfiguration: configuration))
         policies.append(policy)
     }

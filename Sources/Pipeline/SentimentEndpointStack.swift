@@ -61,8 +61,8 @@ public final class SentimentEndpointStack: Stack {
                   evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic)
         }
         modelPackageGroup = Resource(self, "ModelPackageGroup", SageMaker.ModelPackageGroup(
-            modelPackageGroupName: Value(settings.modelPackageGroupName),
-            modelPackageGroupDescription: "Sentiment models with their training metrics; compare a candidate with the approved ones before deploying"))
+            modelPackageGroupDescription: "Sentiment models with their training metrics; compare a candidate with the approved ones before deploying",
+            modelPackageGroupName: Value(settings.modelPackageGroupName)))
         Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
         Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
         Tagging.apply(config.tags, to: self)

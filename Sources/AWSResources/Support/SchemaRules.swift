@@ -1,0 +1,81 @@
+import CloudFormation
+import Foundation
+
+/// The registry schema's rules, applied at synth time to literal values (intrinsics are only known at deploy time).
+/// Generated code calls these, one line per property that has rules.
+public enum SchemaRules {
+    /// `Parent.Child`, or `Child` at the top.
+    public static func join(_ path: String, _ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+    /// Pattern (a JSON-schema pattern: a search, not anchored unless it says so) and lengths in Unicode scalars.
+    public static func string(_ value: Value<String>?, _ path: String, _ issues: inout [PropertyIssue],
+                              pattern: String? = nil, minLength: Int? = nil, maxLength: Int? = nil) {
+        guard let text = value?.literal else { return }
+        let length = text.unicodeScalars.count
+        if let minLength, length < minLength {
+            issues.append(PropertyIssue(property: path, value: quoted(text), rule: "length must be at least \(minLength)"))
+        }
+        if let maxLength, length > maxLength {
+            issues.append(PropertyIssue(property: path, value: quoted(text), rule: "length must be at most \(maxLength)"))
+        }
+        if let pattern, let regex = RegexCache.shared.regex(pattern),
+           regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+            issues.append(PropertyIssue(property: path, value: quoted(text), rule: "must match pattern \(pattern)"))
+        }
+    }
+
+    /// Minimum and maximum of an integer or number.
+    public static func number<T>(_ value: Value<T>?, _ path: String, _ issues: inout [PropertyIssue], minimum: Double? = nil, maximum: Double? = nil) {
+        guard let node = value?.node, node.isLiteral else { return }
+        let number: Double
+        switch node {
+        case .integer(let i): number = Double(i)
+        case .double(let d): number = d
+        default: return
+        }
+        if let minimum, number < minimum {
+            issues.append(PropertyIssue(property: path, value: node.debugDescription, rule: "must be at least \(format(minimum))"))
+        }
+        if let maximum, number > maximum {
+            issues.append(PropertyIssue(property: path, value: node.debugDescription, rule: "must be at most \(format(maximum))"))
+        }
+    }
+
+    /// Item counts of a literal list (a list value whose items may be intrinsics still has a known count).
+    public static func items(_ node: TemplateValue?, _ path: String, _ issues: inout [PropertyIssue], minItems: Int?, maxItems: Int?) {
+        guard case .array(let elements)? = node else { return }
+        Self.items(elements.count, path, &issues, minItems: minItems, maxItems: maxItems)
+    }
+
+    public static func items(_ count: Int?, _ path: String, _ issues: inout [PropertyIssue], minItems: Int?, maxItems: Int?) {
+        guard let count else { return }
+        if let minItems, count < minItems {
+            issues.append(PropertyIssue(property: path, value: "\(count) items", rule: "must have at least \(minItems) item\(minItems == 1 ? "" : "s")"))
+        }
+        if let maxItems, count > maxItems {
+            issues.append(PropertyIssue(property: path, value: "\(count) items", rule: "must have at most \(maxItems) item\(maxItems == 1 ? "" : "s")"))
+        }
+    }
+
+    /// Whether NSRegularExpression accepts a schema pattern (some use syntax it does not know; those are not enforced).
+    public static func compiles(_ pattern: String) -> Bool { RegexCache.shared.regex(pattern) != nil }
+
+    private static func quoted(_ text: String) -> String { "\"\(text)\"" }
+    private static func format(_ d: Double) -> String { d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d) }
+}
+
+/// Compiled schema patterns, shared by all resources (each compiled once).
+final class RegexCache: @unchecked Sendable {
+    static let shared = RegexCache()
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression?] = [:]
+
+    func regex(_ pattern: String) -> NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = compiled[pattern] { return cached }
+        let regex = try? NSRegularExpression(pattern: pattern)
+        compiled[pattern] = regex
+        return regex
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The resource types to generate; adding one is one line.
+let resourceTypes = [
+    "AWS::S3::Bucket", "AWS::S3::BucketPolicy",
+    "AWS::Lambda::Function", "AWS::Lambda::Permission", "AWS::Lambda::EventInvokeConfig",
+    "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
+    "AWS::SSM::Parameter",
+    "AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Endpoint", "AWS::SageMaker::ModelPackageGroup",
+    "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy",
+    "AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::SQS::Queue", "AWS::Logs::LogGroup", "AWS::KMS::Key",
+]
+
+/// `Fn::GetAtt` attributes cfn-lint accepts that the registry schema does not list as read-only properties.
+let extraAttributes: [String: [String]] = [
+    "AWS::SageMaker::EndpointConfig": ["EndpointConfigName"],
+    "AWS::SageMaker::Model": ["ModelName"],
+    "AWS::SageMaker::Endpoint": ["EndpointName"],
+    "AWS::SQS::Queue": ["QueueName"],
+    "AWS::SNS::Topic": ["TopicName"],
+]
+
+/// Properties a registry schema lists as read-only that CloudFormation (and cfn-lint) accept as input.
+let settableReadOnlyProperties: [String: Set<String>] = [
+    "AWS::SageMaker::Endpoint": ["EndpointName"],
+]
+
+/// A registry schema, as far as the generator reads it.
+struct ResourceSchema {
+    let typeName: String
+    let description: String
+    let properties: [String: Any]
+    let definitions: [String: Any]
+    let required: Set<String>
+    let readOnly: [String]
+    let createOnly: Set<String>
+    let primaryIdentifier: [String]
+
+    init(json: [String: Any]) throws {
+        guard let typeName = json["typeName"] as? String else { throw GeneratorError("schema without typeName") }
+        self.typeName = typeName
+        description = json["description"] as? String ?? ""
+        properties = json["properties"] as? [String: Any] ?? [:]
+        definitions = json["definitions"] as? [String: Any] ?? [:]
+        required = Set(json["required"] as? [String] ?? [])
+        readOnly = (json["readOnlyProperties"] as? [String] ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
+        createOnly = Set((json["createOnlyProperties"] as? [String] ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") })
+        primaryIdentifier = (json["primaryIdentifier"] as? [String] ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
+    }
+
+    var service: String { String(typeName.split(separator: ":")[1]) }
+    var resourceName: String { String(typeName.split(separator: ":")[2]) }
+}
+
+struct GeneratorError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Locates schemas in cfn-lint's data directory (`cfnlint/data/schemas`).
+struct SchemaStore {
+    let directory: URL
+
+    func load(_ typeName: String) throws -> ResourceSchema {
+        let providers = directory.appendingPathComponent("providers/us_east_1.py")
+        guard let text = try? String(contentsOf: providers, encoding: .utf8) else {
+            throw GeneratorError("cannot read \(providers.path): pass cfn-lint's data/schemas directory with --schemas")
+        }
+        let pattern = "\"\(NSRegularExpression.escapedPattern(for: typeName))\": \"([0-9a-f]+)\""
+        let regex = try NSRegularExpression(pattern: pattern)
+        guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let range = Range(match.range(at: 1), in: text) else {
+            throw GeneratorError("\(typeName) is not in \(providers.path)")
+        }
+        let file = directory.appendingPathComponent("resources/\(text[range]).json")
+        let data = try Data(contentsOf: file)
+        guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw GeneratorError("\(file.path) is not a JSON object")
+        }
+        return try ResourceSchema(json: json)
+    }
+}
