@@ -153,6 +153,8 @@ public struct SubInterpolation: StringInterpolationProtocol {
 
     public mutating func appendInterpolation(_ value: String) { appendText(value) }
 
+    public mutating func appendInterpolation(_ value: Int) { appendText(String(value)) }
+
     private mutating func appendText(_ text: String) {
         template += Self.escape(text)
         plain += text

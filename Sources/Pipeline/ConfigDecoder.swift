@@ -67,6 +67,7 @@ enum ConfigDecoder {
         let retention = object.integer("logRetentionDays", default: 30, [.oneOf(logRetentionDays)])
         let retries = object.integer("maximumRetryAttempts", default: 2, [.range(0...2)])
         let eventAge = object.integer("maximumEventAgeSeconds", default: 3600, [.range(60...21600)])
+        let namespaceGiven = object.isPresent("metricsNamespace")
         let namespace = object.optionalString("metricsNamespace", [
             .length(1...255), .pattern("^[^:]*$", "must not contain ':'"),
             Rule(text: "must not start with AWS/ (reserved for AWS services)") { !$0.hasPrefix("AWS/") },
@@ -74,7 +75,7 @@ enum ConfigDecoder {
         object.finish()
         return .init(functionName: name, architecture: architecture, memoryMiB: memory, timeoutSeconds: timeout,
                      reservedConcurrency: concurrency, logRetentionDays: retention, maximumRetryAttempts: retries,
-                     maximumEventAgeSeconds: eventAge, metricsNamespace: namespace)
+                     maximumEventAgeSeconds: eventAge, metricsNamespace: namespaceGiven ? namespace : "MLOps/ModelRegistry")
     }
 
     static func decodeEndpoint(_ object: ConfigReader.Object) -> PipelineConfig.Endpoint {

@@ -11,7 +11,8 @@ public struct ConfigIssue: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let location = line.map { "line \($0), column \(column ?? 1): " } ?? ""
-        return "\(location)\(field)\(value.isEmpty ? "" : " = \(value)"): \(rule)"
+        let subject = field.isEmpty ? "" : "\(field)\(value.isEmpty ? "" : " = \(value)"): "
+        return "\(location)\(subject)\(rule)"
     }
 }
 
@@ -169,6 +170,9 @@ final class ConfigReader {
             }
             return result
         }
+
+        /// True when the key is in the file, even as null (null can mean "off", unlike a missing key).
+        func isPresent(_ key: String) -> Bool { members.contains { $0.key == key } }
 
         func located(_ key: String) -> ConfigJSON.Located? { members.first(where: { $0.key == key })?.value }
 

@@ -136,7 +136,7 @@ public struct PipelineConfig: Sendable, Equatable {
         do {
             root = try ConfigJSON.parse(text)
         } catch {
-            throw ConfigError(file: file, issues: [ConfigIssue(field: "(syntax)", value: "", rule: "malformed JSON: \(error.message)",
+            throw ConfigError(file: file, issues: [ConfigIssue(field: "", value: "", rule: "malformed JSON: \(error.message)",
                                                                line: error.line, column: error.column)])
         }
         let reader = ConfigReader()

@@ -32,7 +32,7 @@ func generatedApp(resources count: Int) -> App {
         for i in 0..<min(perStack, count - made) {
             let n = made + i
             if n % 2 == 0 {
-                Resource(stack, "Parameter\(n)", SSM.Parameter(name: Value("/bench/parameter-\(n)"), type: .init(.string), value: Value("value-\(n)")))
+                Resource(stack, "Parameter\(n)", SSM.Parameter(name: "/bench/parameter-\(n)", type: .init(.string), value: "value-\(n)"))
             } else {
                 Resource(stack, "Bucket\(n)", S3.Bucket(
                     bucketName: "bench-\(n)-\(Pseudo.accountId)-\(Pseudo.region)",
@@ -60,7 +60,7 @@ func measure(_ name: String, output: URL) throws -> Sample {
     try TemplateDirectory.write(synthesis, to: output, pruneExtra: true)
     let written = now()
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
     return Sample(buildMs: built - start, validateMs: validated - built, writeMs: written - validated,
                   bytes: synthesis.files.reduce(0) { $0 + $1.contents.utf8.count }, maxRSSKiB: usage.ru_maxrss,
                   resources: synthesis.stacks.reduce(0) { $0 + $1.resourceCount })
@@ -99,8 +99,8 @@ func format(_ values: [Double]) -> String {
     String(format: "%.1f (%.1f–%.1f)", median(values), values.min()!, values.max()!)
 }
 
-var arguments = Array(CommandLine.arguments.dropFirst())
-func option(_ name: String) -> String? {
+let arguments = Array(CommandLine.arguments.dropFirst())
+@MainActor func option(_ name: String) -> String? {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
     return arguments[index + 1]
 }

@@ -57,7 +57,7 @@ final class SynthCommandTests: XCTestCase {
     func configReplacing(_ old: String, with new: String) throws -> String {
         let text = try String(contentsOfFile: defaultConfig, encoding: .utf8)
         XCTAssertTrue(text.contains(old), "default config no longer contains \(old)")
-        return try writeConfig(text.replacingOccurrences(of: old, with: new))
+        return try writeConfig(text.replacingOccurrences(of: old, with: new), name: "config-\(UUID().uuidString).json")
     }
 
     func snapshot(_ directory: URL) -> [String: Data] {
@@ -147,7 +147,7 @@ final class SynthCommandTests: XCTestCase {
             ("missing value", ["--config"], 2, "--config needs a value"),
             ("conflicting modes", ["--list", "--check"], 2, "cannot be used together"),
             ("missing config", ["--config", work.appendingPathComponent("nope.json").path, "--output", output.path], 2, "nope.json does not exist"),
-            ("malformed JSON", ["--config", malformed, "--output", output.path], 1, "line 3, column 22: expected a key in double quotes"),
+            ("malformed JSON", ["--config", malformed, "--output", output.path], 1, "line 3, column 22: malformed JSON: expected a key in double quotes"),
             ("validation error", ["--config", invalid, "--output", output.path], 1, "registrar.memoryMiB = 64: must be between 128 and 10240"),
             ("unknown key", ["--config", unknownKey, "--output", output.path], 1, "registrar.timeoutSecs: unknown key"),
         ]
