@@ -22,8 +22,9 @@ let package = Package(
 
         // Lambda side: shares no code with the synthesis side.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
-        .target(name: "AWSCore", dependencies: ["COpenSSL"]),
-        .target(name: "LambdaRuntime"),
+        .target(name: "HTTPClient"),
+        .target(name: "AWSCore", dependencies: ["COpenSSL", "HTTPClient"]),
+        .target(name: "LambdaRuntime", dependencies: ["HTTPClient"]),
         .executableTarget(name: "ModelRegistrar", dependencies: ["LambdaRuntime", "AWSCore"]),
 
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
@@ -33,7 +34,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SynthTests", dependencies: ["synth"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "HTTPClient"]),
         .testTarget(name: "ModelRegistrarTests", dependencies: ["ModelRegistrar", "AWSCore", "LambdaRuntime"],
                     resources: [.copy("Fixtures")]),
     ]

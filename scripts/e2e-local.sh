@@ -62,7 +62,7 @@ run aws iam put-user-policy --user-name e2e --policy-name all \
   --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' >/dev/null
 keys=$(run aws iam create-access-key --user-name e2e --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
 export AWS_ACCESS_KEY_ID=$(cut -f1 <<<"$keys") AWS_SECRET_ACCESS_KEY=$(cut -f2 <<<"$keys")
-curl -fs -X POST -d 0 "$endpoint/moto-api/reset-auth" >/dev/null || fail "could not enable auth"
+curl -fs -X POST -H 'Content-Type: text/plain' --data-binary 0 "$endpoint/moto-api/reset-auth" >/dev/null || fail "could not enable auth"
 if AWS_SECRET_ACCESS_KEY=wrong command aws --endpoint-url "$endpoint" ssm describe-parameters >/dev/null 2>&1; then
   fail "moto accepted a wrongly signed request"
 fi

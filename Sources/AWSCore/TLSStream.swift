@@ -1,0 +1,81 @@
+import COpenSSL
+import HTTPClient
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// TLS over a TCP socket with OpenSSL: the certificate chain is verified against a CA bundle and the
+/// certificate must name the host. The bundle is `SSL_CERT_FILE`, else Amazon Linux's, else Debian's.
+public final class TLSStream: ByteStream {
+    public static let caBundleCandidates = ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"]
+
+    private let socket: TCPSocket
+    private let context: OpaquePointer
+    private let ssl: OpaquePointer
+
+    public static func caBundle(environment: [String: String]) -> String? {
+        if let file = environment["SSL_CERT_FILE"], access(file, R_OK) == 0 { return file }
+        return caBundleCandidates.first { access($0, R_OK) == 0 }
+    }
+
+    public init(socket: TCPSocket, host: String, caFile: String?) throws(HTTPError) {
+        guard let caFile else { throw .tls("no CA bundle found (set SSL_CERT_FILE)") }
+        guard let context = SSL_CTX_new(TLS_client_method()) else { throw .tls("cannot create a TLS context") }
+        SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+        guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else {
+            SSL_CTX_free(context)
+            throw .tls("cannot load CA bundle \(caFile)")
+        }
+        guard let ssl = SSL_new(context) else {
+            SSL_CTX_free(context)
+            throw .tls("cannot create a TLS session")
+        }
+        self.socket = socket
+        self.context = context
+        self.ssl = ssl
+        SSL_set_fd(ssl, socket.descriptor)
+        _ = shim_SSL_set_tlsext_host_name(ssl, host)
+        guard SSL_set1_host(ssl, host) == 1 else { throw .tls("cannot set the expected host name") }
+        if SSL_connect(ssl) != 1 {
+            let verify = SSL_get_verify_result(ssl)
+            let reason = verify != X509_V_OK ? String(cString: X509_verify_cert_error_string(Int(verify))) : Self.lastError()
+            throw .tls("handshake with \(host) failed: \(reason)")
+        }
+    }
+
+    static func lastError() -> String {
+        let code = ERR_get_error()
+        guard code != 0 else { return "unknown error" }
+        var buffer = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(code, &buffer, buffer.count)
+        return String(cString: buffer)
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPError) -> Int {
+        let n = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
+        if n > 0 { return Int(n) }
+        let error = SSL_get_error(ssl, n)
+        if error == SSL_ERROR_ZERO_RETURN { return 0 }
+        if error == SSL_ERROR_SYSCALL, errno == EAGAIN || errno == EWOULDBLOCK { throw .timeout }
+        throw .io("TLS read failed: \(Self.lastError())")
+    }
+
+    public func write(_ bytes: [UInt8]) throws(HTTPError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { SSL_write(ssl, $0.baseAddress! + offset, Int32(bytes.count - offset)) }
+            if n <= 0 { throw .io("TLS write failed: \(Self.lastError())") }
+            offset += Int(n)
+        }
+    }
+
+    public func close() {
+        SSL_shutdown(ssl)
+        socket.close()
+    }
+
+    deinit {
+        SSL_free(ssl)
+        SSL_CTX_free(context)
+    }
+}

@@ -1,0 +1,182 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTPClient
+
+/// What Lambda tells a handler about one invocation.
+public struct InvocationContext: Sendable {
+    public let requestId: String
+    /// Milliseconds since the Unix epoch after which Lambda stops the invocation.
+    public let deadlineMs: Int64
+    public let invokedFunctionArn: String?
+    public let traceId: String?
+
+    public init(requestId: String, deadlineMs: Int64, invokedFunctionArn: String? = nil, traceId: String? = nil) {
+        self.requestId = requestId
+        self.deadlineMs = deadlineMs
+        self.invokedFunctionArn = invokedFunctionArn
+        self.traceId = traceId
+    }
+
+    /// Time left before the deadline, in seconds (negative when past).
+    public var remainingSeconds: Double { Double(deadlineMs) / 1000 - Clock.nowSeconds() }
+}
+
+/// A handler error reported to Lambda as `errorType` and `errorMessage`.
+public struct HandlerError: Error, Sendable, CustomStringConvertible {
+    public let type: String
+    public let message: String
+
+    public init(type: String, message: String) {
+        self.type = type
+        self.message = message
+    }
+
+    public var description: String { "\(type): \(message)" }
+}
+
+/// An event handler: raw event bytes in, response bytes out. Errors become `/error` posts, never the end of the loop.
+public protocol LambdaHandler {
+    func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8]
+}
+
+public enum Clock {
+    public static func nowSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+/// Writes one log line to standard output (CloudWatch Logs captures it), unbuffered.
+public func log(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, bytes.count - offset) }
+        if n <= 0 { if errno == EINTR { continue } else { return } }
+        offset += n
+    }
+}
+
+/// The Lambda Runtime API client, over one keep-alive connection to `AWS_LAMBDA_RUNTIME_API`.
+public final class RuntimeAPIClient {
+    static let prefix = "/2018-06-01/runtime"
+    private let host: String
+    private let port: Int
+    private var connection: HTTP1Connection?
+
+    /// `endpoint` is `host:port`, as in `AWS_LAMBDA_RUNTIME_API`.
+    public init(endpoint: String) throws(HTTPError) {
+        let parts = endpoint.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else {
+            throw .connect(host: endpoint, port: 0, reason: "AWS_LAMBDA_RUNTIME_API must be host:port")
+        }
+        host = String(parts[0])
+        self.port = port
+    }
+
+    private func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
+        if connection == nil || connection?.reusable == false {
+            connection = HTTP1Connection(stream: try TCPSocket(host: host, port: port), hostHeader: "\(host):\(port)")
+        }
+        do {
+            return try connection!.send(request)
+        } catch {
+            connection = nil
+            throw error
+        }
+    }
+
+    /// Waits for the next invocation (this blocks while the execution environment is frozen).
+    public func next() throws(HTTPError) -> (event: [UInt8], context: InvocationContext) {
+        let response = try send(HTTPRequest(method: "GET", target: "\(Self.prefix)/invocation/next"))
+        guard response.status == 200, let requestId = response.header("Lambda-Runtime-Aws-Request-Id") else {
+            throw .malformedResponse("/next answered \(response.status) without a request id: \(response.bodyText)")
+        }
+        let deadline = response.header("Lambda-Runtime-Deadline-Ms").flatMap { Int64($0) } ?? Int64((Clock.nowSeconds() + 900) * 1000)
+        return (response.body, InvocationContext(requestId: requestId, deadlineMs: deadline,
+                                                 invokedFunctionArn: response.header("Lambda-Runtime-Invoked-Function-Arn"),
+                                                 traceId: response.header("Lambda-Runtime-Trace-Id")))
+    }
+
+    public func respond(requestId: String, body: [UInt8]) throws(HTTPError) {
+        _ = try send(HTTPRequest(method: "POST", target: "\(Self.prefix)/invocation/\(requestId)/response",
+                                 headers: [("Content-Type", "application/json")], body: body))
+    }
+
+    public func fail(requestId: String, error: HandlerError) throws(HTTPError) {
+        _ = try send(errorRequest("\(Self.prefix)/invocation/\(requestId)/error", error))
+    }
+
+    public func initError(_ error: HandlerError) throws(HTTPError) {
+        _ = try send(errorRequest("\(Self.prefix)/init/error", error))
+    }
+
+    /// Requests sent on the current connection.
+    public var requestsOnConnection: Int { connection?.requestCount ?? 0 }
+
+    private func errorRequest(_ target: String, _ error: HandlerError) -> HTTPRequest {
+        struct Body: Encodable { let errorMessage: String; let errorType: String }
+        let body = (try? JSONEncoder().encode(Body(errorMessage: error.message, errorType: error.type))).map { Array($0) } ?? []
+        return HTTPRequest(method: "POST", target: target,
+                           headers: [("Content-Type", "application/json"), ("Lambda-Runtime-Function-Error-Type", error.type)], body: body)
+    }
+}
+
+/// The runtime loop.
+public enum LambdaRuntime {
+    /// Creates the handler (an error there is reported to `/init/error` and ends the process with status 1),
+    /// then serves invocations until the Runtime API goes away (status 2).
+    public static func run<H: LambdaHandler>(_ makeHandler: () throws -> H) -> Never {
+        guard let endpoint = ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"] else {
+            log("runtime: AWS_LAMBDA_RUNTIME_API is not set; this binary runs inside AWS Lambda (or a local Runtime API)")
+            exit(1)
+        }
+        let client: RuntimeAPIClient
+        do {
+            client = try RuntimeAPIClient(endpoint: endpoint)
+        } catch {
+            log("runtime: \(error)")
+            exit(1)
+        }
+        let handler: H
+        do {
+            handler = try makeHandler()
+        } catch {
+            let failure = error as? HandlerError ?? HandlerError(type: "Runtime.InitError", message: "\(error)")
+            log("init failed: \(failure)")
+            try? client.initError(failure)
+            exit(1)
+        }
+        while true {
+            let event: [UInt8]
+            let context: InvocationContext
+            do {
+                (event, context) = try client.next()
+            } catch {
+                log("runtime: cannot get the next invocation: \(error)")
+                exit(2)
+            }
+            do {
+                let response = try handler.handle(event, context: context)
+                try client.respond(requestId: context.requestId, body: response)
+            } catch let error as HTTPError {
+                log("\(context.requestId) runtime: cannot post the result: \(error)")
+                exit(2)
+            } catch {
+                let failure = error as? HandlerError ?? HandlerError(type: "Handler.Error", message: "\(error)")
+                log("\(context.requestId) error \(failure)")
+                do { try client.fail(requestId: context.requestId, error: failure) } catch {
+                    log("\(context.requestId) runtime: cannot post the error: \(error)")
+                    exit(2)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AWSCore
+import LambdaRuntime
+
+/// Where the registrar writes: abstracted so tests can run the handler without AWS.
+protocol ModelRegistry {
+    func record(uri: String, in parameter: String, deadline: Double) throws(AWSError)
+    func countRegistration(namespace: String, deadline: Double) throws(AWSError)
+}
+
+/// SSM and CloudWatch through AWSCore.
+struct AWSModelRegistry: ModelRegistry {
+    let ssm: SSMClient
+    let cloudWatch: CloudWatchClient
+
+    func record(uri: String, in parameter: String, deadline: Double) throws(AWSError) {
+        try ssm.putParameter(name: parameter, value: uri, deadline: deadline)
+    }
+
+    func countRegistration(namespace: String, deadline: Double) throws(AWSError) {
+        try cloudWatch.putMetric(namespace: namespace, name: "ModelRegistered", value: 1, unit: "Count", deadline: deadline)
+    }
+}
+
+/// The registrar's settings, from the function's environment.
+struct RegistrarSettings: Equatable {
+    var parameterName: String
+    var suffix: String
+    var metricsNamespace: String?
+    var region: String
+
+    init(environment: [String: String]) throws(HandlerError) {
+        guard let name = environment["SSM_PARAMETER_NAME"], !name.isEmpty else {
+            throw HandlerError(type: "Runtime.ConfigurationError", message: "SSM_PARAMETER_NAME is not set; it names the SSM parameter that receives the model's S3 URI")
+        }
+        guard let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"], !region.isEmpty else {
+            throw HandlerError(type: "Runtime.ConfigurationError", message: "AWS_REGION is not set")
+        }
+        parameterName = name
+        suffix = environment["MODEL_SUFFIX"].flatMap { $0.isEmpty ? nil : $0 } ?? ".tar.gz"
+        metricsNamespace = environment["METRICS_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 }
+        self.region = region
+    }
+}
+
+/// S3 event → the newest matching object's URI in SSM (+ a metric).
+struct RegistrarHandler: LambdaHandler {
+    let settings: RegistrarSettings
+    let registry: ModelRegistry
+
+    func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+        let id = context.requestId
+        guard let objects = try S3EventDecoding.objects(in: event) else {
+            log("\(id) skipped s3:TestEvent")
+            return try respond(value: nil, skipped: 0)
+        }
+        var candidates: [UploadedObject] = []
+        for object in objects {
+            if !object.eventName.hasPrefix("ObjectCreated:") {
+                log("\(id) skipped \(object.uri): event \(object.eventName) is not ObjectCreated")
+            } else if !object.key.hasSuffix(settings.suffix) {
+                log("\(id) skipped \(object.uri): key does not end with \(settings.suffix)")
+            } else {
+                log("\(id) candidate \(object.uri) at \(object.eventTime)")
+                candidates.append(object)
+            }
+        }
+        // The newest upload wins; on equal times the later record does.
+        guard let newest = candidates.enumerated().max(by: { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) })?.element else {
+            log("\(id) nothing to register (\(objects.count) records skipped)")
+            return try respond(value: nil, skipped: objects.count)
+        }
+        let deadline = Double(context.deadlineMs) / 1000 - 0.2
+        do {
+            try registry.record(uri: newest.uri, in: settings.parameterName, deadline: deadline)
+        } catch {
+            throw HandlerError(type: "SSM.PutParameterFailed", message: "cannot write \(settings.parameterName): \(error)")
+        }
+        log("\(id) registered \(newest.uri) in \(settings.parameterName)")
+        if let namespace = settings.metricsNamespace {
+            do { try registry.countRegistration(namespace: namespace, deadline: deadline) } catch {
+                // The model is registered; a lost metric must not make S3 retry the event.
+                log("\(id) warning: metric ModelRegistered not put: \(error)")
+            }
+        }
+        return try respond(value: newest.uri, skipped: objects.count - 1)
+    }
+
+    private func respond(value: String?, skipped: Int) throws -> [UInt8] {
+        struct Response: Encodable {
+            let statusCode = 200
+            let parameter: String
+            let value: String?
+            let skipped: Int
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(Response(parameter: settings.parameterName, value: value, skipped: skipped)))
+    }
+}

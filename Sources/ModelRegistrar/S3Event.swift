@@ -1,0 +1,102 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LambdaRuntime
+
+/// The parts of an S3 event notification the registrar reads.
+struct S3Event: Decodable {
+    struct Record: Decodable {
+        struct S3: Decodable {
+            struct Bucket: Decodable { let name: String? }
+            struct Object: Decodable { let key: String? }
+            let bucket: Bucket?
+            let object: Object?
+        }
+        let eventName: String?
+        let eventTime: String?
+        let s3: S3?
+    }
+    let Records: [Record]?
+    /// `s3:TestEvent`, sent once when a notification configuration is saved.
+    let Event: String?
+}
+
+/// One uploaded object, decoded.
+struct UploadedObject: Equatable {
+    let bucket: String
+    let key: String
+    let eventTime: String
+    let eventName: String
+
+    var uri: String { "s3://\(bucket)/\(key)" }
+}
+
+enum S3EventDecoding {
+    /// Decodes an object key as S3 writes it into events: form encoding, so `+` is a space, then percent-decoding (`%2B` is `+`), UTF-8.
+    static func decodeKey(_ encoded: String) throws(HandlerError) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(encoded.utf8).makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    throw HandlerError(type: "InvalidEvent", message: "object key \"\(encoded)\" has an invalid percent escape")
+                }
+                bytes.append(high << 4 | low)
+            default: bytes.append(byte)
+            }
+        }
+        guard let key = String(validating: bytes, as: UTF8.self) else {
+            throw HandlerError(type: "InvalidEvent", message: "object key \"\(encoded)\" does not decode to UTF-8")
+        }
+        return key
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// The event's records, or nil for `s3:TestEvent`. A malformed event is an error that says what is wrong.
+    static func objects(in event: [UInt8]) throws(HandlerError) -> [UploadedObject]? {
+        let decoded: S3Event
+        do {
+            decoded = try JSONDecoder().decode(S3Event.self, from: Data(event))
+        } catch {
+            throw HandlerError(type: "InvalidEvent", message: "the event is not an S3 event notification: \(describe(error))")
+        }
+        guard let records = decoded.Records else {
+            if decoded.Event == "s3:TestEvent" { return nil }
+            throw HandlerError(type: "InvalidEvent", message: "the event has no Records array (expected an S3 event notification)")
+        }
+        var objects: [UploadedObject] = []
+        for (index, record) in records.enumerated() {
+            func missing(_ field: String) -> HandlerError {
+                HandlerError(type: "InvalidEvent", message: "Records[\(index)].\(field) is missing")
+            }
+            guard let name = record.eventName else { throw missing("eventName") }
+            guard let bucket = record.s3?.bucket?.name, !bucket.isEmpty else { throw missing("s3.bucket.name") }
+            guard let key = record.s3?.object?.key, !key.isEmpty else { throw missing("s3.object.key") }
+            objects.append(UploadedObject(bucket: bucket, key: try decodeKey(key), eventTime: record.eventTime ?? "", eventName: name))
+        }
+        return objects
+    }
+
+    private static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return path.isEmpty ? context.debugDescription : "\(path.hasPrefix(".") ? String(path.dropFirst()) : path): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}
