@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SynthTests", dependencies: ["synth"]),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "HTTPClient"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "HTTPClient"]),
         .testTarget(name: "ModelRegistrarTests", dependencies: ["ModelRegistrar", "AWSCore", "LambdaRuntime"],
                     resources: [.copy("Fixtures")]),

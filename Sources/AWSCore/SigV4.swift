@@ -90,12 +90,15 @@ public struct SigV4Signer: Sendable {
                          authorization: authorization, headers: sent)
     }
 
-    /// Lowercase names, sorted; values trimmed with inner runs of spaces folded; repeated names joined with commas.
+    /// Lowercase names, sorted; values trimmed with inner runs of spaces folded; the lines of a folded (multi-line)
+    /// value and repeated names joined with commas, as the official suite specifies.
     static func canonicalHeaders(_ headers: [(String, String)]) -> (String, String) {
         var grouped: [String: [String]] = [:]
         for (name, value) in headers {
-            let folded = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
-            grouped[name.lowercased(), default: []].append(folded)
+            let lines = value.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map {
+                $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+            }.filter { !$0.isEmpty }
+            grouped[name.lowercased(), default: []].append(lines.joined(separator: ","))
         }
         let names = grouped.keys.sorted()
         let canonical = names.map { "\($0):\(grouped[$0]!.joined(separator: ","))\n" }.joined()

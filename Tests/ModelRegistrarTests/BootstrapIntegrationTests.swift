@@ -1,0 +1,154 @@
+import AWSCore
+import Foundation
+import XCTest
+
+/// The built static `bootstrap` against the project's local Runtime API (scripts/local-runtime-api.py) and against moto_server
+/// with SigV4 checking on. Run by .ci/run (scripts/ci-lambda.sh sets MODEL_REGISTRAR_BOOTSTRAP and MOTO_ENDPOINT); skipped otherwise.
+final class BootstrapIntegrationTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/s3-events")
+
+    struct Run {
+        var status: Int32
+        var results: [[String: Any]]
+        var connections: Int
+        var log: String
+    }
+
+    func bootstrap() throws -> String {
+        guard let path = ProcessInfo.processInfo.environment["MODEL_REGISTRAR_BOOTSTRAP"], FileManager.default.isExecutableFile(atPath: path) else {
+            throw XCTSkip("MODEL_REGISTRAR_BOOTSTRAP is not set to the built static bootstrap (scripts/package-lambda.sh; .ci/run sets it)")
+        }
+        return path
+    }
+
+    func writeEvent(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("event-\(UUID().uuidString).json")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func run(events: [String], environment: [String: String]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var arguments = ["python3", Self.root.appendingPathComponent("scripts/local-runtime-api.py").path, "--bootstrap", try bootstrap(), "--timeout", "20"]
+        for event in events { arguments += ["--event", event] }
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["--env", "\(key)=\(value)"] }
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["SSM_PARAMETER_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "METRICS_NAMESPACE"] { env[key] = nil }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let log = String(decoding: errData, as: UTF8.self)
+        let results = String(decoding: outData, as: UTF8.self).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let connections = log.split(separator: "\n").compactMap { line -> Int? in
+            guard line.hasPrefix("{\"connections\"") else { return nil }
+            return (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["connections"] as? Int
+        }.last ?? -1
+        return Run(status: process.terminationStatus, results: results, connections: connections, log: log)
+    }
+
+    let baseEnvironment = ["SSM_PARAMETER_NAME": "/mlops/model", "AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": "AKIDTEST",
+                           "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"]
+
+    func testSeveralEventsOnOneConnectionWithSuccessAndErrors() throws {
+        let testEvent = Self.fixtures.appendingPathComponent("test-event.json").path
+        let malformed = try writeEvent(#"{"hello": "world"}"#)
+        let upload = Self.fixtures.appendingPathComponent("object-created-put.json").path  // SSM unreachable: a handler error
+        let run = try run(events: [testEvent, malformed, upload, testEvent], environment: baseEnvironment)
+        XCTAssertEqual(run.results.count, 4, run.log)
+        XCTAssertEqual(run.results.map { $0["status"] as? String }, ["response", "error", "error", "response"], run.log)
+        XCTAssertEqual(run.results[1]["errorType"] as? String, "InvalidEvent")
+        XCTAssertTrue((run.results[1]["body"] as? String)?.contains("no Records array") == true)
+        XCTAssertEqual(run.results[2]["errorType"] as? String, "SSM.PutParameterFailed")
+        XCTAssertTrue((run.results[0]["body"] as? String)?.contains("\"statusCode\":200") == true)
+        XCTAssertEqual(run.connections, 1, "every Runtime API request went over one keep-alive connection")
+        XCTAssertTrue(run.log.contains("skipped s3:TestEvent"))
+        XCTAssertNotEqual(run.status, 0, "errors are reported")
+    }
+
+    func testInitErrorWithoutParameterName() throws {
+        var environment = baseEnvironment
+        environment["SSM_PARAMETER_NAME"] = nil
+        let run = try run(events: [Self.fixtures.appendingPathComponent("test-event.json").path], environment: environment)
+        XCTAssertEqual(run.results.first?["status"] as? String, "init-error", run.log)
+        XCTAssertEqual(run.results.first?["errorType"] as? String, "Runtime.ConfigurationError")
+        XCTAssertTrue((run.results.first?["body"] as? String)?.contains("SSM_PARAMETER_NAME") == true)
+        XCTAssertNotEqual(run.status, 0)
+    }
+
+    // MARK: moto, with SigV4 checking on
+
+    func moto() throws -> Endpoint {
+        guard let url = ProcessInfo.processInfo.environment["MOTO_ENDPOINT"], let endpoint = Endpoint(url: url) else {
+            throw XCTSkip("MOTO_ENDPOINT is not set to a running moto_server (scripts/ci-lambda.sh starts one)")
+        }
+        return endpoint
+    }
+
+    /// Creates an IAM user with a key in moto, then turns signature checking on. Returns the key.
+    func motoCredentials(_ endpoint: Endpoint) throws -> Credentials {
+        let iam = AWSClient(endpoint: endpoint, signer: SigV4Signer(credentials: Credentials(accessKeyId: "AKIDSETUP", secretAccessKey: "setup"),
+                                                                    region: "us-east-1", service: "iam"), caFile: nil)
+        func call(_ query: String) throws -> String {
+            try iam.post(headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array((query + "&Version=2010-05-08").utf8),
+                         deadline: Date().timeIntervalSince1970 + 10).bodyText
+        }
+        let user = "registrar-\(UUID().uuidString.prefix(8))"
+        _ = try call("Action=CreateUser&UserName=\(user)")
+        _ = try call("Action=PutUserPolicy&UserName=\(user)&PolicyName=all&PolicyDocument="
+            + SigV4Signer.encode(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#, keepSlash: false))
+        let xml = try call("Action=CreateAccessKey&UserName=\(user)")
+        func element(_ name: String) -> String? {
+            guard let open = xml.range(of: "<\(name)>"), let close = xml.range(of: "</\(name)>") else { return nil }
+            return String(xml[open.upperBound..<close.lowerBound])
+        }
+        let credentials = Credentials(accessKeyId: try XCTUnwrap(element("AccessKeyId")), secretAccessKey: try XCTUnwrap(element("SecretAccessKey")))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-fs", "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "0", "\(endpoint)/moto-api/reset-auth"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "moto auth switched on")
+        return credentials
+    }
+
+    func getParameter(_ name: String, endpoint: Endpoint, credentials: Credentials) throws -> String? {
+        let ssm = AWSClient(endpoint: endpoint, signer: SigV4Signer(credentials: credentials, region: "us-west-2", service: "ssm"), caFile: nil)
+        let response = try ssm.post(headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "AmazonSSM.GetParameter")],
+                                    body: Array(#"{"Name":"\#(name)"}"#.utf8), deadline: Date().timeIntervalSince1970 + 10)
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        return (object?["Parameter"] as? [String: Any])?["Value"] as? String
+    }
+
+    func testRegistersInMotoWithSignatureCheckingAndRefusesABadSignature() throws {
+        let endpoint = try moto()
+        _ = try bootstrap()
+        let credentials = try motoCredentials(endpoint)
+        let parameter = "/mlops/test/\(UUID().uuidString.prefix(8))"
+        var environment = ["SSM_PARAMETER_NAME": parameter, "AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": credentials.accessKeyId,
+                           "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey, "AWS_ENDPOINT_URL": endpoint.description,
+                           "METRICS_NAMESPACE": "MLOps/Test"]
+        let upload = Self.fixtures.appendingPathComponent("object-created-put.json").path
+        let good = try run(events: [upload], environment: environment)
+        XCTAssertEqual(good.status, 0, good.log)
+        let expected = "s3://sentiment-models-123456789012-us-west-2/models/2026-11-22/sentiment v3/model.tar.gz"
+        XCTAssertEqual(try getParameter(parameter, endpoint: endpoint, credentials: credentials), expected)
+
+        environment["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
+        environment["SSM_PARAMETER_NAME"] = parameter + "-bad"
+        let bad = try run(events: [upload], environment: environment)
+        XCTAssertEqual(bad.results.first?["status"] as? String, "error", bad.log)
+        XCTAssertTrue((bad.results.first?["body"] as? String)?.contains("SignatureDoesNotMatch") == true, bad.log)
+        XCTAssertThrowsError(try getParameter(parameter + "-bad", endpoint: endpoint, credentials: credentials), "the badly signed write did not land")
+    }
+}

@@ -1,0 +1,122 @@
+import AWSCore
+import Foundation
+import LambdaRuntime
+@testable import ModelRegistrar
+import XCTest
+
+/// Records what the handler writes instead of calling AWS.
+final class RecordingRegistry: ModelRegistry, @unchecked Sendable {
+    var writes: [(String, String)] = []
+    var metrics: [String] = []
+    var failure: AWSError?
+
+    func record(uri: String, in parameter: String, deadline: Double) throws(AWSError) {
+        if let failure { throw failure }
+        writes.append((parameter, uri))
+    }
+
+    func countRegistration(namespace: String, deadline: Double) throws(AWSError) { metrics.append(namespace) }
+}
+
+final class RegistrarTests: XCTestCase {
+    static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/s3-events")
+    let context = InvocationContext(requestId: "req-1", deadlineMs: Int64((Date().timeIntervalSince1970 + 30) * 1000))
+
+    func fixture(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: Self.fixtures.appendingPathComponent(name))) }
+
+    func handler(_ environment: [String: String] = [:], registry: RecordingRegistry) throws -> RegistrarHandler {
+        let settings = try RegistrarSettings(environment: ["SSM_PARAMETER_NAME": "/mlops/model", "AWS_REGION": "us-west-2"].merging(environment) { $1 })
+        return RegistrarHandler(settings: settings, registry: registry)
+    }
+
+    func event(_ records: [(name: String, key: String, time: String)]) -> [UInt8] {
+        let items = records.map { #"{"eventName":"\#($0.name)","eventTime":"\#($0.time)","s3":{"bucket":{"name":"b"},"object":{"key":"\#($0.key)"}}}"# }
+        return Array(#"{"Records":[\#(items.joined(separator: ","))]}"#.utf8)
+    }
+
+    func testKeyDecodingTable() throws {
+        let table: [(String, String)] = [
+            ("models/v1/model.tar.gz", "models/v1/model.tar.gz"),
+            ("sentiment+v3/model.tar.gz", "sentiment v3/model.tar.gz"),
+            ("a%2Bb/model.tar.gz", "a+b/model.tar.gz"),
+            ("caf%C3%A9/model.tar.gz", "café/model.tar.gz"),
+            ("%E6%A8%A1%E5%9E%8B.tar.gz", "模型.tar.gz"),
+            ("100%25/x", "100%/x"),
+            ("a%20b+c", "a b c"),
+        ]
+        for (encoded, decoded) in table { XCTAssertEqual(try S3EventDecoding.decodeKey(encoded), decoded, encoded) }
+        XCTAssertThrowsError(try S3EventDecoding.decodeKey("bad%2"))
+        XCTAssertThrowsError(try S3EventDecoding.decodeKey("bad%zz"))
+        XCTAssertThrowsError(try S3EventDecoding.decodeKey("%C3%28"), "invalid UTF-8")
+    }
+
+    func testRegistersTheUploadedModel() throws {
+        let registry = RecordingRegistry()
+        let response = try handler(["METRICS_NAMESPACE": "MLOps/Test"], registry: registry).handle(try fixture("object-created-put.json"), context: context)
+        let uri = "s3://sentiment-models-123456789012-us-west-2/models/2026-11-22/sentiment v3/model.tar.gz"
+        XCTAssertEqual(registry.writes.map(\.0), ["/mlops/model"])
+        XCTAssertEqual(registry.writes.map(\.1), [uri])
+        XCTAssertEqual(registry.metrics, ["MLOps/Test"])
+        let body = try JSONSerialization.jsonObject(with: Data(response)) as? [String: Any]
+        XCTAssertEqual(body?["statusCode"] as? Int, 200)
+        XCTAssertEqual(body?["parameter"] as? String, "/mlops/model")
+        XCTAssertEqual(body?["value"] as? String, uri)
+    }
+
+    func testNewestOfSeveralRecordsWins() throws {
+        let registry = RecordingRegistry()
+        _ = try handler(registry: registry).handle(event([
+            ("ObjectCreated:Put", "m/new/model.tar.gz", "2026-11-22T10:00:05.000Z"),
+            ("ObjectCreated:Put", "m/old/model.tar.gz", "2026-11-22T10:00:01.000Z"),
+            ("ObjectCreated:Put", "m/notes.txt", "2026-11-22T10:00:09.000Z"),
+            ("ObjectRemoved:Delete", "m/gone/model.tar.gz", "2026-11-22T10:00:10.000Z"),
+        ]), context: context)
+        XCTAssertEqual(registry.writes.map(\.1), ["s3://b/m/new/model.tar.gz"])
+    }
+
+    func testSkipsTestEventsAndOtherSuffixes() throws {
+        let registry = RecordingRegistry()
+        let handler = try handler(["MODEL_SUFFIX": ".pt"], registry: registry)
+        _ = try handler.handle(try fixture("test-event.json"), context: context)
+        let response = try handler.handle(event([("ObjectCreated:Put", "m/model.tar.gz", "t")]), context: context)
+        XCTAssertTrue(registry.writes.isEmpty)
+        XCTAssertTrue(String(decoding: response, as: UTF8.self).contains("\"skipped\":1"))
+        XCTAssertFalse(String(decoding: response, as: UTF8.self).contains("\"value\""))
+    }
+
+    func testMalformedEventsSayWhatIsWrong() throws {
+        let handler = try handler(registry: RecordingRegistry())
+        let cases: [(String, String)] = [
+            ("not json", "not an S3 event notification"),
+            (#"{"hello": 1}"#, "no Records array"),
+            (#"{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}}}]}"#, "Records[0].s3.object.key is missing"),
+            (#"{"Records": [{"s3": {}}]}"#, "Records[0].eventName is missing"),
+            (#"{"Records": "x"}"#, "Records"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try handler.handle(Array(text.utf8), context: context), text) { error in
+                let failure = error as? HandlerError
+                XCTAssertEqual(failure?.type, "InvalidEvent", text)
+                XCTAssertTrue(failure?.message.contains(message) == true, "\(text): \(failure?.message ?? "")")
+            }
+        }
+    }
+
+    func testWriteFailureIsAnError() throws {
+        let registry = RecordingRegistry()
+        registry.failure = .service(status: 400, code: "AccessDeniedException", message: "no")
+        XCTAssertThrowsError(try handler(registry: registry).handle(try fixture("object-created-put.json"), context: context)) { error in
+            XCTAssertEqual((error as? HandlerError)?.type, "SSM.PutParameterFailed")
+            XCTAssertTrue("\(error)".contains("AccessDeniedException"))
+        }
+    }
+
+    func testSettingsFromEnvironment() throws {
+        XCTAssertThrowsError(try RegistrarSettings(environment: ["AWS_REGION": "us-west-2"])) { error in
+            XCTAssertTrue("\(error)".contains("SSM_PARAMETER_NAME"))
+        }
+        let settings = try RegistrarSettings(environment: ["SSM_PARAMETER_NAME": "/p", "AWS_REGION": "eu-west-1", "METRICS_NAMESPACE": ""])
+        XCTAssertEqual(settings.suffix, ".tar.gz")
+        XCTAssertNil(settings.metricsNamespace)
+    }
+}
