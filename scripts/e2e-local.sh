@@ -36,6 +36,23 @@ step "cfn-lint the templates (a rejected template stops the run)"
 cfn-lint "$templates"/*.template.json >"$work/out" 2>"$work/err" || { cat "$work/out" >&2; fail "cfn-lint rejected the templates"; }
 ok
 
+step "adapt a copy of the templates to moto's known gaps"
+# moto 5.2 fails on Tags of AWS::KMS::Key (it expects TagKey/TagValue), so the deployed copy has none;
+# the tags themselves are asserted on the real templates by swift test.
+python3 - "$templates" "$work/deploy" <<'PY'
+import json, os, sys
+source, target = sys.argv[1:3]
+os.makedirs(target, exist_ok=True)
+for name in sorted(os.listdir(source)):
+    template = json.load(open(os.path.join(source, name)))
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource["Type"] == "AWS::KMS::Key" and resource.get("Properties", {}).pop("Tags", None) is not None:
+            print(f"{name}: {logical_id}: Tags removed for moto", file=sys.stderr)
+    json.dump(template, open(os.path.join(target, name), "w"), indent=1)
+PY
+ok
+deploy="$work/deploy"
+
 step "build and package the handler"
 run scripts/package-lambda.sh >/dev/null
 zip="$root/.build/lambda/ModelRegistrar.zip"
@@ -54,7 +71,7 @@ curl -fs "$endpoint/moto-api/" >/dev/null || fail "moto_server did not start (se
 ok "port $port, pid $moto_pid"
 aws() { command aws --endpoint-url "$endpoint" "$@"; }
 
-step "create an IAM user and turn SigV4 checking on"
+step "create an IAM user for SigV4-checked requests"
 export AWS_ACCESS_KEY_ID=bootstrap AWS_SECRET_ACCESS_KEY=bootstrap
 unset AWS_SESSION_TOKEN
 run aws iam create-user --user-name e2e >/dev/null
@@ -62,11 +79,10 @@ run aws iam put-user-policy --user-name e2e --policy-name all \
   --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' >/dev/null
 keys=$(run aws iam create-access-key --user-name e2e --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
 export AWS_ACCESS_KEY_ID=$(cut -f1 <<<"$keys") AWS_SECRET_ACCESS_KEY=$(cut -f2 <<<"$keys")
-curl -fs -X POST -H 'Content-Type: text/plain' --data-binary 0 "$endpoint/moto-api/reset-auth" >/dev/null || fail "could not enable auth"
-if AWS_SECRET_ACCESS_KEY=wrong command aws --endpoint-url "$endpoint" ssm describe-parameters >/dev/null 2>&1; then
-  fail "moto accepted a wrongly signed request"
-fi
-ok
+ok "$AWS_ACCESS_KEY_ID"
+# Signature checking is on while the real bootstrap talks to SSM (what this test verifies), off for the CLI's own
+# checks: moto's verifier rejects some of the CLI's REST calls (Lambda GetFunction) that AWS accepts.
+auth() { curl -fs -X POST -H 'Content-Type: text/plain' --data-binary "$1" "$endpoint/moto-api/reset-auth" >/dev/null || fail "could not switch moto auth to $1"; }
 
 wait_stack() { # name wanted-status
   local status
@@ -87,7 +103,8 @@ create_stack() { # name template [parameters...]
     --capabilities CAPABILITY_NAMED_IAM ${1:+--parameters "$@"} >/dev/null
   wait_stack "$name" CREATE_COMPLETE
 }
-physical_id() { aws cloudformation describe-stack-resources --stack-name "$1" --logical-resource-id "$2" --query 'StackResources[0].PhysicalResourceId' --output text; }
+# Unfiltered: moto 500s on --logical-resource-id when the stack holds a type it skipped (BucketPolicy, alarms, scaling).
+physical_id() { aws cloudformation describe-stack-resources --stack-name "$1" --query "StackResources[?LogicalResourceId=='$2'].PhysicalResourceId | [0]" --output text; }
 
 step "upload the handler package"
 account=$(run aws sts get-caller-identity --query Account --output text)
@@ -98,23 +115,34 @@ run aws s3 cp "$zip" "s3://$artifacts/$code_key" >/dev/null
 ok "s3://$artifacts/$code_key"
 
 step "deploy LambdaStack"
-create_stack LambdaStack "$templates/LambdaStack.template.json" \
+create_stack LambdaStack "$deploy/LambdaStack.template.json" \
   ParameterKey=CodeBucket,ParameterValue="$artifacts" ParameterKey=CodeKey,ParameterValue="$code_key"
 function_name=$(physical_id LambdaStack ModelRegistrar)
+function_name=${function_name##*:}
 [ "$(aws lambda get-function --function-name "$function_name" --query 'Configuration.Runtime' --output text)" = provided.al2023 ] || fail "function runtime is not provided.al2023"
 [ "$(aws lambda get-function --function-name "$function_name" --query 'Configuration.Handler' --output text)" = bootstrap ] || fail "function handler is not bootstrap"
 exports=$(aws cloudformation list-exports --query 'Exports[].Name' --output text)
 grep -q "LambdaStack:ModelRegistrarArn" <<<"$exports" || fail "LambdaStack exported no function ARN ($exports)"
 ok "$function_name"
 
+parameter=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print([p["Default"] for s in m["Stacks"] for p in s["Parameters"] if p["Name"]=="ModelDataUrl"][0])' "$templates/manifest.json")
+# The endpoint stack reads the model URI from SSM at deploy time: without a registered model there is nothing to serve.
+deploy_endpoint_stack() {
+  if ! aws ssm get-parameter --name "$parameter" >/dev/null 2>&1; then
+    echo "no model is registered yet: $parameter does not exist. Upload a model archive (s3://<model bucket>/models/.../model.tar.gz) first; the registrar records it, then deploy SentimentEndpointStack." >&2
+    return 1
+  fi
+  create_stack SentimentEndpointStack "$deploy/SentimentEndpointStack.template.json"
+}
+
 step "deploy the endpoint stack before any model is registered (must fail clearly)"
-parameter=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Stacks"][2]["Parameters"][0]["Default"])' "$templates/manifest.json")
-if aws ssm get-parameter --name "$parameter" >/dev/null 2>&1; then fail "$parameter exists before any upload"; fi
-guard_message="no model is registered yet: $parameter does not exist. Upload a model archive (models/…/model.tar.gz) to the model bucket first; the registrar records it."
-ok "refused: $guard_message"
+if deploy_endpoint_stack 2>"$work/guard"; then fail "the endpoint stack deployed without a registered model"; fi
+grep -q "no model is registered yet" "$work/guard" || fail "unclear refusal: $(cat "$work/guard")"
+[ "$(aws cloudformation list-stacks --query "StackSummaries[?StackName=='SentimentEndpointStack'] | length(@)")" = 0 ] || fail "a stack was created"
+ok "refused: $(cut -c1-60 "$work/guard")…"
 
 step "deploy S3Stack"
-create_stack S3Stack "$templates/S3Stack.template.json"
+create_stack S3Stack "$deploy/S3Stack.template.json"
 bucket=$(physical_id S3Stack ModelBucket)
 run aws s3api head-bucket --bucket "$bucket" >/dev/null
 [ "$(aws s3api get-bucket-encryption --bucket "$bucket" --query 'ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm' --output text)" = AES256 ] || fail "bucket is not AES256-encrypted"
@@ -123,7 +151,8 @@ grep -q '"s3.amazonaws.com"' <<<"$permission" && grep -q "arn:aws:s3:::$bucket" 
 ok "$bucket"
 
 register_model() { # key
-  local key=$1 event="$work/event-$(basename "$(dirname "$key")").json"
+  local key=$1
+  local event="$work/event-$(basename "$(dirname "$key")" | tr -c 'A-Za-z0-9\n' '_').json"
   head -c 2048 /dev/urandom >"$work/model.tar.gz"
   run aws s3 cp "$work/model.tar.gz" "s3://$bucket/$key" >/dev/null
   # S3 would invoke the function (moto cannot run Lambda without Docker): deliver the same event to the real bootstrap.
@@ -137,11 +166,16 @@ event = {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion
           "object": {"key": urllib.parse.quote_plus(key, safe="/"), "size": 2048}}}]}
 json.dump(event, open(out, "w"))
 PY
+  auth 0
+  if AWS_SECRET_ACCESS_KEY=wrong command aws --endpoint-url "$endpoint" ssm describe-parameters >/dev/null 2>&1; then
+    fail "moto accepted a wrongly signed request"
+  fi
   python3 scripts/local-runtime-api.py --bootstrap "$bootstrap" --event "$event" --timeout 30 \
     --env "SSM_PARAMETER_NAME=$parameter" --env "MODEL_SUFFIX=.tar.gz" --env "METRICS_NAMESPACE=MLOps/ModelRegistry" \
     --env "AWS_REGION=$region" --env "AWS_ENDPOINT_URL=$endpoint" \
     --env "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID" --env "AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY" \
-    >"$work/out" 2>"$work/err" || fail "bootstrap failed: $(cat "$work/out")"
+    >"$work/out" 2>"$work/err" || { auth inf; fail "bootstrap failed: $(cat "$work/out")"; }
+  auth inf
   value=$(aws ssm get-parameter --name "$parameter" --query Parameter.Value --output text)
   [ "$value" = "s3://$bucket/$key" ] || fail "$parameter is '$value', expected s3://$bucket/$key"
 }
@@ -151,9 +185,8 @@ key1="models/2026-11-22/sentiment v1/model.tar.gz"
 register_model "$key1"; ok "$parameter = s3://$bucket/$key1"
 
 step "deploy SentimentEndpointStack"
-[ -n "$(aws ssm get-parameter --name "$parameter" --query Parameter.Value --output text 2>/dev/null)" ] || fail "$guard_message"
-create_stack SentimentEndpointStack "$templates/SentimentEndpointStack.template.json"
-model1=$(physical_id SentimentEndpointStack SentimentModel)
+deploy_endpoint_stack
+model1=$(physical_id SentimentEndpointStack SentimentModel); model1=${model1##*/}
 url=$(aws sagemaker describe-model --model-name "$model1" --query PrimaryContainer.ModelDataUrl --output text)
 [ "$url" = "s3://$bucket/$key1" ] || fail "model $model1 serves $url"
 endpoint_name=$(physical_id SentimentEndpointStack SentimentEndpoint)
@@ -164,10 +197,12 @@ ok "model $model1, endpoint $endpoint_name InService"
 step "upload model v2, register it, update the endpoint stack"
 key2="models/2026-11-23/sentiment+v2/model.tar.gz"
 register_model "$key2"
-run aws cloudformation update-stack --stack-name SentimentEndpointStack --template-body "file://$templates/SentimentEndpointStack.template.json" \
-  --capabilities CAPABILITY_NAMED_IAM >/dev/null
+# AWS re-reads the SSM-typed parameter on every update by itself; moto only notices a parameter it was given
+# explicitly (it diffs the given parameters, not their resolved values), so name it.
+run aws cloudformation update-stack --stack-name SentimentEndpointStack --template-body "file://$deploy/SentimentEndpointStack.template.json" \
+  --capabilities CAPABILITY_NAMED_IAM --parameters "ParameterKey=ModelDataUrl,ParameterValue=$parameter" >/dev/null
 wait_stack SentimentEndpointStack UPDATE_COMPLETE
-model2=$(physical_id SentimentEndpointStack SentimentModel)
+model2=$(physical_id SentimentEndpointStack SentimentModel); model2=${model2##*/}
 [ "$model2" != "$model1" ] || fail "the model was not replaced"
 url=$(aws sagemaker describe-model --model-name "$model2" --query PrimaryContainer.ModelDataUrl --output text)
 [ "$url" = "s3://$bucket/$key2" ] || fail "new model serves $url"
