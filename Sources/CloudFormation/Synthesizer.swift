@@ -326,6 +326,8 @@ struct Synthesizer {
         var rest = Substring(template)
         while let open = rest.range(of: "${") {
             let after = rest[open.upperBound...]
+            // `${!` is the escape for a literal `${` (what interpolation writes for `${` in literal text): no closing brace needed.
+            if after.hasPrefix("!") { rest = after; continue }
             guard let close = after.firstIndex(of: "}") else {
                 report.error(owner, property: property, value: "\"\(template)\"", rule: "Fn::Sub has an unclosed ${")
                 return
