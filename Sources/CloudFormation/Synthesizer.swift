@@ -52,6 +52,11 @@ struct Synthesizer {
         for stack in ordered {
             guard var rendered = bodies[ObjectIdentifier(stack)] else { continue }
             for export in exports[ObjectIdentifier(stack)] ?? [] {
+                if rendered.outputs.contains(where: { $0.0 == export.outputId }) {
+                    report.error(path: stack.path, property: "Outputs", value: export.outputId,
+                                 rule: "an output of this stack already uses the logical ID of the export a cross-stack reference needs; rename the output")
+                    continue
+                }
                 rendered.outputs.append((export.outputId, .object([
                     ("Value", export.value),
                     ("Export", .object([("Name", .string(export.exportName))])),

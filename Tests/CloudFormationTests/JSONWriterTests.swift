@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import CloudFormation
 
-@Suite struct JSONWriterTests {
+@Suite struct CanonicalJSONWriterTests {
     @Test func sameBytesTwice() throws {
         let value: TemplateValue = ["b": [1, 2.5, "x", true, nil], "a": ["nested": ["k": []]], "c": [:]]
         #expect(JSONWriter.write(value) == JSONWriter.write(value))

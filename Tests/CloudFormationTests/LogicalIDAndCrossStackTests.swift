@@ -246,3 +246,65 @@ import Testing
         #expect(errors.first?.rule.contains("conditions cannot cross stacks") == true)
     }
 }
+
+/// A test-only type with a dotted attribute, as RDS has.
+struct TestDatabase: ResourceProperties {
+    static let resourceType = "AWS::RDS::DBInstance"
+    static let attributeNames: Set<String> = ["Endpoint.Address", "Endpoint.Port"]
+    func templateProperties() -> TemplateValue { .object([]) }
+    func validate(_ issues: inout [PropertyIssue]) {}
+}
+
+@Suite struct CrossStackEdgeTests {
+    @Test func dottedAttributeExportName() throws {
+        let app = App()
+        let a = Stack(app, "Data")
+        let b = Stack(app, "Api")
+        let db = Resource(a, "Db", TestDatabase())
+        _ = Queue(b, "Q", TestQueue(queueName: db.getAtt("Endpoint.Address")))
+        let synthesis = try app.synthesize()
+        let data = try parsedTemplate(synthesis, "Data")
+        expectJSON(data[path: "Outputs", "ExportDbEndpointAddress"],
+                   #"{"Value": {"Fn::GetAtt": ["Db", "Endpoint.Address"]}, "Export": {"Name": "Data:DbEndpointAddress"}}"#)
+        expectJSON(try parsedTemplate(synthesis, "Api")[path: "Resources", "Q", "Properties", "QueueName"],
+                   #"{"Fn::ImportValue": "Data:DbEndpointAddress"}"#)
+    }
+
+    @Test func crossStackParameterRef() throws {
+        let app = App()
+        let a = Stack(app, "A")
+        let b = Stack(app, "B")
+        let name = Parameter<String>(a, "Name", default: "n")
+        _ = Queue(a, "Q", TestQueue(queueName: name.value))
+        _ = Queue(b, "Q", TestQueue(queueName: name.value))
+        let synthesis = try app.synthesize()
+        expectJSON(try parsedTemplate(synthesis, "A")[path: "Outputs", "ExportNameRef"],
+                   #"{"Value": {"Ref": "Name"}, "Export": {"Name": "A:NameRef"}}"#)
+        expectJSON(try parsedTemplate(synthesis, "B")[path: "Resources", "Q", "Properties", "QueueName"], #"{"Fn::ImportValue": "A:NameRef"}"#)
+    }
+
+    @Test func mappingOfAnotherStackIsAnError() {
+        let app = App()
+        let a = Stack(app, "A")
+        let b = Stack(app, "B")
+        let map = Mapping(a, "Map", ["k": ["v": "x"]])
+        _ = Queue(a, "Q", TestQueue())
+        _ = Queue(b, "Q", TestQueue(queueName: map.find("k", "v")))
+        let errors = synthesisErrors(app)
+        #expect(errors.map(\.rule) == ["Fn::FindInMap uses a mapping of another stack"])
+    }
+
+    @Test func userOutputNamedLikeAnExportIsAnError() {
+        let app = App()
+        let a = Stack(app, "A")
+        let b = Stack(app, "B")
+        let q = Queue(a, "Q", TestQueue())
+        _ = Output(a, "ExportQArn", value: q.getAtt("QueueName"))
+        _ = Queue(b, "Q", TestQueue(queueName: q.getAtt("Arn")))
+        let errors = synthesisErrors(app)
+        #expect(errors.count == 1)
+        #expect(errors.first?.path == "A")
+        #expect(errors.first?.property == "Outputs")
+        #expect(errors.first?.value == "ExportQArn")
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import CloudFormation
 
-@Suite struct TemplateDirectoryTests {
+@Suite struct TemplateDirectoryFileTests {
     /// Two stacks (`A` before `B`) plus the manifest.
     func synthesis(queueName: String = "jobs") throws -> Synthesis {
         let app = App()
