@@ -38,7 +38,7 @@ public final class TLSStream: ByteStream {
         guard SSL_set1_host(ssl, host) == 1 else { throw .tls("cannot set the expected host name") }
         if SSL_connect(ssl) != 1 {
             let verify = SSL_get_verify_result(ssl)
-            let reason = verify != X509_V_OK ? String(cString: X509_verify_cert_error_string(Int(verify))) : Self.lastError()
+            let reason = verify != X509_V_OK ? String(validatingCString: X509_verify_cert_error_string(Int(verify))) ?? "verification failed" : Self.lastError()
             throw .tls("handshake with \(host) failed: \(reason)")
         }
     }
@@ -48,7 +48,7 @@ public final class TLSStream: ByteStream {
         guard code != 0 else { return "unknown error" }
         var buffer = [CChar](repeating: 0, count: 256)
         ERR_error_string_n(code, &buffer, buffer.count)
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPError) -> Int {

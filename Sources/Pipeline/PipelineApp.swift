@@ -7,7 +7,7 @@ public enum PipelineApp {
         let app = App()
         let lambda = LambdaStack(app, config: config)
         let storage = S3Stack(app, lambdaStack: lambda, config: config)
-        SentimentEndpointStack(app, modelBucket: storage.bucket, lambdaStack: lambda, config: config)
+        _ = SentimentEndpointStack(app, modelBucket: storage.bucket, lambdaStack: lambda, config: config)
         return app
     }
 }

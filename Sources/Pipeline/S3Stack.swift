@@ -20,7 +20,7 @@ public final class S3Stack: Stack {
         bucket = Bucket(self, "ModelBucket", name: name, purpose: .data(accessLogs: accessLogs),
                         noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays)
         bucket.addObjectCreatedNotification(to: lambdaStack.function, prefix: settings.modelPrefix, suffix: settings.modelSuffix)
-        Output(self, "ModelBucketName", value: bucket.name, description: "Upload model archives here, under \(settings.modelPrefix.isEmpty ? "any prefix" : settings.modelPrefix)")
+        _ = Output(self, "ModelBucketName", value: bucket.name, description: "Upload model archives here, under \(settings.modelPrefix.isEmpty ? "any prefix" : settings.modelPrefix)")
         Tagging.apply(config.tags, to: self)
     }
 }

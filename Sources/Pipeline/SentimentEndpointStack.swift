@@ -51,11 +51,11 @@ public final class SentimentEndpointStack: Stack {
         for variant in endpoint.variantNames {
             let dimensions: [(String, Value<String>)] = [("EndpointName", endpoint.name), ("VariantName", Value(variant))]
             let suffix = endpoint.variantNames.count == 1 ? "" : LogicalID.sanitize(variant)
-            Alarm(self, "Invocation5XXErrorsAlarm\(suffix)", description: "The endpoint (variant \(variant)) returned 5XX errors",
+            _ = Alarm(self, "Invocation5XXErrorsAlarm\(suffix)", description: "The endpoint (variant \(variant)) returned 5XX errors",
                   metric: Metric(namespace: "AWS/SageMaker", name: "Invocation5XXErrors", dimensions: dimensions, statistic: .sum),
                   threshold: Double(alarms.endpoint5xxErrors), periodSeconds: alarms.periodSeconds,
                   evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic)
-            Alarm(self, "ModelLatencyAlarm\(suffix)", description: "p90 model latency of variant \(variant) is above \(alarms.modelLatencyMilliseconds) ms",
+            _ = Alarm(self, "ModelLatencyAlarm\(suffix)", description: "p90 model latency of variant \(variant) is above \(alarms.modelLatencyMilliseconds) ms",
                   metric: Metric(namespace: "AWS/SageMaker", name: "ModelLatency", dimensions: dimensions, statistic: .percentile(90)),
                   threshold: Double(alarms.modelLatencyMilliseconds * 1000), periodSeconds: alarms.periodSeconds,
                   evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic)
@@ -63,8 +63,8 @@ public final class SentimentEndpointStack: Stack {
         modelPackageGroup = Resource(self, "ModelPackageGroup", SageMaker.ModelPackageGroup(
             modelPackageGroupDescription: "Sentiment models with their training metrics; compare a candidate with the approved ones before deploying",
             modelPackageGroupName: Value(settings.modelPackageGroupName)))
-        Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
-        Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
+        _ = Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
+        _ = Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
         Tagging.apply(config.tags, to: self)
     }
 }

@@ -32,9 +32,9 @@ func generatedApp(resources count: Int) -> App {
         for i in 0..<min(perStack, count - made) {
             let n = made + i
             if n % 2 == 0 {
-                Resource(stack, "Parameter\(n)", SSM.Parameter(name: "/bench/parameter-\(n)", type: .init(.string), value: "value-\(n)"))
+                _ = Resource(stack, "Parameter\(n)", SSM.Parameter(name: "/bench/parameter-\(n)", type: .init(.string), value: "value-\(n)"))
             } else {
-                Resource(stack, "Bucket\(n)", S3.Bucket(
+                _ = Resource(stack, "Bucket\(n)", S3.Bucket(
                     bucketName: "bench-\(n)-\(Pseudo.accountId)-\(Pseudo.region)",
                     versioningConfiguration: S3.Bucket.VersioningConfiguration(status: .init(.enabled))))
             }
