@@ -164,6 +164,8 @@ public struct SubInterpolation: StringInterpolationProtocol {
         switch node {
         case .string(let s): appendText(s)
         case .integer(let i): appendText(String(i))
+        case .double(let d) where d.isFinite: appendText(JSONWriter.formatNumber(d))
+        case .bool(let b): appendText(b ? "true" : "false")
         case .sub(let inner, let innerVariables) where innerVariables.isEmpty:
             // A variable-free Fn::Sub inlines into this one: one Fn::Sub instead of a nested pair.
             template += inner

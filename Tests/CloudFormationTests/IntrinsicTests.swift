@@ -81,6 +81,27 @@ import Testing
         #expect(value.literal == "queue-jobs-3-lit-${NotAPlaceholder}")
     }
 
+    @Test func numberAndBoolLiteralsInterpolateAsText() {
+        let value: Value<String> = "ratio=\(Value<Double>(0.5)) whole=\(Value<Double>(2.0)) n=\(Value<Int>(7)) on=\(Value<Bool>(true))"
+        guard case .string(let text) = value.node else { Issue.record("expected a plain string, got \(value.node)"); return }
+        #expect(text == "ratio=0.5 whole=2 n=7 on=true")
+        let mixed: Value<String> = "\(Value<Double>(0.25))-\(Pseudo.region)"
+        guard case .sub(let template, let variables) = mixed.node else { Issue.record("expected a Sub"); return }
+        #expect(template == "0.25-${AWS::Region}")
+        #expect(variables.isEmpty)
+    }
+
+    @Test func nestedSubWithVariablesBecomesAVariable() throws {
+        let p = try render { _, target in
+            let inner: Value<String> = "q-\(target.ref)"
+            let outer: Value<String> = "\(inner)/\(target.getAtt("Arn"))"
+            return [("Outer", outer.node)]
+        }
+        expectJSON(p["Outer"], """
+            {"Fn::Sub": ["${V0}/${V1}", {"V0": {"Fn::Sub": ["q-${V0}", {"V0": {"Ref": "Target"}}]}, "V1": {"Fn::GetAtt": ["Target", "Arn"]}}]}
+            """)
+    }
+
     @Test func dollarBraceInLiteralsIsEscapedInSub() throws {
         let p = try render { _, target in
             let literalPart = "${Literal}"

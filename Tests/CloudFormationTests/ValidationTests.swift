@@ -224,3 +224,29 @@ import Testing
         #expect(atMax == 1_000_000)
     }
 }
+
+@Suite struct StackRuleTests {
+    @Test func descriptionOver1024BytesIsAnError() throws {
+        let ok = App()
+        _ = Queue(Stack(ok, "Main", description: String(repeating: "é", count: 512)), "Q", TestQueue())
+        _ = try ok.synthesize()
+        let app = App()
+        _ = Queue(Stack(app, "Main", description: String(repeating: "é", count: 513)), "Q", TestQueue())
+        let errors = synthesisErrors(app)
+        #expect(errors.map(\.property) == ["Description"])
+        #expect(errors.first?.value == "1026 bytes")
+    }
+
+    @Test func warningsAreNotErrors() throws {
+        let app = App()
+        _ = Queue(Stack(app, "Main"), "Q", TestQueue(queueName: Value(String(repeating: "x", count: 60_000)), delaySeconds: 1000))
+        do {
+            _ = try app.synthesize()
+            Issue.record("expected failure")
+        } catch let error as SynthesisError {
+            #expect(error.errors.map(\.property) == ["DelaySeconds"])
+            #expect(error.warnings.map(\.property) == ["Template"])
+            #expect(error.warnings.first?.description.hasPrefix("warning: Main: Template = ") == true)
+        }
+    }
+}
