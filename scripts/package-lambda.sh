@@ -26,4 +26,5 @@ info.compress_type = zipfile.ZIP_DEFLATED
 with zipfile.ZipFile(target, "w") as z, open(source, "rb") as f:
     z.writestr(info, f.read())
 PY
-echo "$out/ModelRegistrar.zip: bootstrap $(stat -c %s "$out/bootstrap") bytes, zip $(stat -c %s "$out/ModelRegistrar.zip") bytes, no shared libraries"
+arch=$(uname -m); [ "$arch" = aarch64 ] && arch=arm64
+echo "$out/ModelRegistrar.zip ($arch; set registrar.architecture to match): bootstrap $(stat -c %s "$out/bootstrap") bytes, zip $(stat -c %s "$out/ModelRegistrar.zip") bytes, no shared libraries"

@@ -60,7 +60,7 @@ enum ConfigDecoder {
         let name = object.string("functionName", default: "sentiment-model-registrar", [
             .pattern("^[a-zA-Z0-9_-]{1,64}$", "must be 1 to 64 letters, digits, hyphens or underscores"),
         ])
-        let architecture = object.choice("architecture", default: PipelineConfig.Architecture.arm64)
+        let architecture = object.choice("architecture", default: PipelineConfig.Architecture.x86_64)
         let memory = object.integer("memoryMiB", default: 256, [.range(128...10240)])
         let timeout = object.integer("timeoutSeconds", default: 30, [.range(1...900)])
         let concurrency = object.integer("reservedConcurrency", default: 5, [.range(1...1000)])

@@ -26,7 +26,7 @@ final class PipelineConfigTests: XCTestCase {
         let config = try PipelineConfig.decode(defaultText)
         XCTAssertEqual(config, try PipelineConfig.decode("{}"), "the shipped file states the built-in defaults")
         XCTAssertEqual(config.endpoint.variants.first?.instanceType, "ml.m5.large")
-        XCTAssertEqual(config.registrar.architecture, .arm64)
+        XCTAssertEqual(config.registrar.architecture, .x86_64)
         XCTAssertEqual(config.tags.map(\.key), ["Project", "ManagedBy"])
     }
 
@@ -41,7 +41,7 @@ final class PipelineConfigTests: XCTestCase {
             ("\"modelSuffix\": \".tar.gz\"", "\"modelSuffix\": \"*.tar.gz\"", "modelBucket.modelSuffix", "must not contain *"),
             ("\"noncurrentVersionExpirationDays\": 90", "\"noncurrentVersionExpirationDays\": 0", "modelBucket.noncurrentVersionExpirationDays", "between 1 and 3650"),
             ("\"functionName\": \"sentiment-model-registrar\"", "\"functionName\": \"bad name!\"", "registrar.functionName", "1 to 64 letters"),
-            ("\"architecture\": \"arm64\"", "\"architecture\": \"sparc\"", "registrar.architecture", "must be one of: arm64, x86_64"),
+            ("\"architecture\": \"x86_64\"", "\"architecture\": \"sparc\"", "registrar.architecture", "must be one of: arm64, x86_64"),
             ("\"memoryMiB\": 256", "\"memoryMiB\": 20000", "registrar.memoryMiB", "between 128 and 10240"),
             ("\"memoryMiB\": 256", "\"memoryMiB\": \"256\"", "registrar.memoryMiB", "must be a whole number"),
             ("\"timeoutSeconds\": 30", "\"timeoutSeconds\": 901", "registrar.timeoutSeconds", "between 1 and 900"),

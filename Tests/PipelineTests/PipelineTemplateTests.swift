@@ -50,7 +50,7 @@ final class PipelineTemplateTests: XCTestCase {
         lambda.hasResource(type: "AWS::Lambda::Function", properties: [
             "Handler": "bootstrap",
             "Runtime": "provided.al2023",
-            "Architectures": ["arm64"],
+            "Architectures": ["x86_64"],
             "Timeout": 30,
             "MemorySize": 256,
             "FunctionName": "sentiment-model-registrar",
