@@ -11,7 +11,7 @@ final class IntrinsicsTests: XCTestCase {
 
     func resolved(_ value: Value<String>, in stack: Stack? = nil) throws -> String {
         let body = try synthesize { stack in
-            Resource(stack, "Q", SampleQueue(queueName: value))
+            Resource(stack, "Q", TestQueue(queueName: value))
         }
         let template = try parseJSON(body)
         let properties = ((template["Resources"] as! [String: Any])["Q"] as! [String: Any])["Properties"] as! [String: Any]
@@ -26,7 +26,7 @@ final class IntrinsicsTests: XCTestCase {
         let parameter = Parameter<String>(stack, "Env", default: "prod", allowedValues: ["prod", "dev"])
         let list = Parameter<[String]>(stack, "Subnets", default: ["a", "b"])
         let isProd = Condition(stack, "IsProd", Fn.equals(parameter.value, "prod"))
-        let other = Resource(stack, "Other", SampleQueue())
+        let other = Resource(stack, "Other", TestQueue())
         let cases: [(Value<String>, String)] = [
             (other.ref, #"{"Ref":"Other"}"#),
             (other.getAtt("Arn"), #"{"Fn::GetAtt":["Other","Arn"]}"#),
@@ -50,7 +50,7 @@ final class IntrinsicsTests: XCTestCase {
             ("plain \("text") ${literal}", #""plain text ${literal}""#),
             ("\(Pseudo.region) ${x}", #"{"Fn::Sub":"${AWS::Region} ${!x}"}"#),
         ]
-        for (index, (value, _)) in cases.enumerated() { Resource(stack, "Q\(index)", SampleQueue(queueName: value)) }
+        for (index, (value, _)) in cases.enumerated() { Resource(stack, "Q\(index)", TestQueue(queueName: value)) }
         let template = try parseJSON(try app.synthesize().stacks[0].body)
         let resources = template["Resources"] as! [String: Any]
         for (index, (_, expected)) in cases.enumerated() {
@@ -76,8 +76,8 @@ final class IntrinsicsTests: XCTestCase {
         let a = Condition(stack, "A", Fn.equals(env.value, "prod"))
         let b = Condition(stack, "B", Fn.not(a.asExpression))
         _ = Condition(stack, "C", Fn.and(a.asExpression, Fn.or(b.asExpression, Fn.equals(Pseudo.region, "us-east-1"))))
-        let first = Resource(stack, "First", SampleQueue())
-        let queue = Resource(stack, "Queue", SampleQueue(queueName: model.value, delaySeconds: 5))
+        let first = Resource(stack, "First", TestQueue())
+        let queue = Resource(stack, "Queue", TestQueue(queueName: model.value, delaySeconds: 5))
         queue.condition = a
         queue.deletionPolicy = .retain
         queue.updateReplacePolicy = .snapshot

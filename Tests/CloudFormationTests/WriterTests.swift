@@ -40,7 +40,7 @@ final class TemplateDirectoryTests: XCTestCase {
 
     func synthesis(_ names: [String], name: String = "a") throws -> Synthesis {
         let app = App()
-        for stack in names { Resource(Stack(app, stack), "Q", SampleQueue(queueName: Value(name))) }
+        for stack in names { Resource(Stack(app, stack), "Q", TestQueue(queueName: Value(name))) }
         return try app.synthesize()
     }
 
