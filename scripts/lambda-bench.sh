@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 n=${1:-200}
 [ -x .build/lambda/bootstrap ] || scripts/package-lambda.sh >/dev/null 2>&1
 command -v moto_server >/dev/null || python3 -m pip install -q 'moto[server]==5.2.1'
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 python3 - "$n" <<'PY'
 import http.server, json, os, resource, socket, subprocess, sys, threading, time, urllib.request
 
@@ -32,7 +33,8 @@ def serve(events):
             if state["first_next"] is None: state["first_next"] = now
             state["times"].append(now)
             if not queue:
-                state["done"].set(); time.sleep(5); return
+                # No more events: close the connection, so the bootstrap exits (and /usr/bin/time reports).
+                state["done"].set(); self.close_connection = True; return
             body = queue.pop(0)
             self.reply(200, body, [("Lambda-Runtime-Aws-Request-Id", "r%d" % len(queue)), ("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 30000))])
         def do_POST(self):
@@ -41,17 +43,23 @@ def serve(events):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, state
 
-def run(events, env_extra):
+def run(events, env_extra, measure_rss=False):
     server, state = serve(events)
     env = {"PATH": "/usr/bin:/bin", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:%d" % server.server_address[1], "SSM_PARAMETER_NAME": "/bench/model",
            "AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": "AKIDBENCH", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
     env.update(env_extra)
+    command = ["/usr/bin/time", "-v", bootstrap] if measure_rss else [bootstrap]
     start = time.perf_counter()
-    p = subprocess.Popen([bootstrap], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if measure_rss else subprocess.DEVNULL)
     state["done"].wait(120)
-    rss = next((int(l.split()[1]) for l in open("/proc/%d/status" % p.pid) if l.startswith("VmHWM")), None)
-    p.kill(); p.wait()
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill(); _, err = p.communicate()
     server.shutdown()
+    rss = None
+    if measure_rss:
+        rss = next((int(l.split(":")[1]) for l in err.decode().splitlines() if "Maximum resident set size" in l), None)
     times = state["times"]
     per = [(b - a) * 1000 for a, b in zip(times[1:-1], times[2:])]
     return (state["first_next"] - start) * 1000, per, rss
@@ -59,18 +67,18 @@ def run(events, env_extra):
 def median(values): s = sorted(values); return s[len(s) // 2]
 
 colds = [run([test_event], {})[0] for _ in range(20)]
-_, warm, rss = run([test_event] * n, {})
+_, warm, rss = run([test_event] * n, {}, measure_rss=True)
 print("bootstrap %d bytes, zip %d bytes" % (os.path.getsize(bootstrap), os.path.getsize(".build/lambda/ModelRegistrar.zip")))
 print("cold start, exec to first /next: median %.2f ms (min %.2f, max %.2f; 20 runs)" % (median(colds), min(colds), max(colds)))
 print("warm invocation without SSM (s3:TestEvent), /next to /next: median %.3f ms over %d" % (median(warm), len(warm)))
-print("peak RSS: %s KiB" % rss)
+print("peak RSS (/usr/bin/time -v, %d invocations): %s KiB" % (n, rss))
 
 port = socket.socket(); port.bind(("127.0.0.1", 0)); p = port.getsockname()[1]; port.close()
 moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(p)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 for _ in range(100):
     try: urllib.request.urlopen("http://127.0.0.1:%d/moto-api/" % p); break
     except Exception: time.sleep(0.1)
-_, with_ssm, rss_ssm = run([upload] * n, {"AWS_ENDPOINT_URL": "http://127.0.0.1:%d" % p})
-moto.kill()
+_, with_ssm, rss_ssm = run([upload] * n, {"AWS_ENDPOINT_URL": "http://127.0.0.1:%d" % p}, measure_rss=True)
+moto.kill(); moto.wait()
 print("warm invocation with SSM PutParameter against moto (includes moto's own time): median %.2f ms over %d; peak RSS %s KiB" % (median(with_ssm), len(with_ssm), rss_ssm))
 PY

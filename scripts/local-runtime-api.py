@@ -68,7 +68,16 @@ def main():
     env.update(kv.split("=", 1) for kv in args.env)
     env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:%d" % server.server_address[1]
     process = subprocess.Popen([args.bootstrap], env=env, stdout=sys.stderr)
-    finished = done.wait(args.timeout) if total else True
+    # Wait for every answer, but no longer than --timeout, and not at all once the bootstrap has exited.
+    give_up = time.monotonic() + args.timeout
+    finished = not total
+    while not finished and time.monotonic() < give_up:
+        finished = done.wait(0.05)
+        if not finished and process.poll() is not None:
+            finished = done.wait(0.2)
+            if not finished:
+                print("local-runtime-api: bootstrap exited with status %d" % process.returncode, file=sys.stderr)
+            break
     time.sleep(0.05)
     process.kill(); process.wait()
     server.shutdown()

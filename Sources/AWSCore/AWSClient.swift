@@ -143,7 +143,8 @@ public final class AWSClient {
             let stream: ByteStream = endpoint.secure ? try TLSStream(socket: socket, host: endpoint.host, caFile: caFile) : socket
             connection = HTTP1Connection(stream: stream, hostHeader: endpoint.hostHeader)
         }
-        (connection!.stream as? TCPSocket)?.setTimeout(seconds: timeout)
+        // A kept-alive connection must not block past this invocation's deadline either.
+        if let tls = connection!.stream as? TLSStream { tls.setTimeout(seconds: timeout) } else { (connection!.stream as? TCPSocket)?.setTimeout(seconds: timeout) }
         let signed = signer.sign(SigningRequest(
             method: "POST", path: "/",
             headers: [("Host", endpoint.hostHeader), ("X-Amz-Date", SigV4Signer.amzDate(now()))] + headers,

@@ -51,6 +51,9 @@ public final class TLSStream: ByteStream {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Limits how long a read or write of the underlying socket may block.
+    public func setTimeout(seconds: Double) { socket.setTimeout(seconds: seconds) }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPError) -> Int {
         let n = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
         if n > 0 { return Int(n) }

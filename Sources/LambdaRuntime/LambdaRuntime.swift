@@ -163,19 +163,29 @@ public enum LambdaRuntime {
                 log("runtime: cannot get the next invocation: \(error)")
                 exit(2)
             }
+            let started = Clock.nowSeconds()
+            // The handler's outcome first: whatever it throws (even a transport error of its own) is reported to /error.
+            let outcome: Result<[UInt8], HandlerError>
             do {
-                let response = try handler.handle(event, context: context)
-                try client.respond(requestId: context.requestId, body: response)
-            } catch let error as HTTPError {
+                outcome = .success(try handler.handle(event, context: context))
+            } catch {
+                outcome = .failure(error as? HandlerError ?? HandlerError(type: "Handler.Error", message: "\(error)"))
+            }
+            let tenths = Int(((Clock.nowSeconds() - started) * 10_000).rounded())
+            let milliseconds = "\(tenths / 10).\(tenths % 10)"
+            do {
+                switch outcome {
+                case .success(let response):
+                    try client.respond(requestId: context.requestId, body: response)
+                    log("\(context.requestId) invocation ok in \(milliseconds) ms")
+                case .failure(let failure):
+                    try client.fail(requestId: context.requestId, error: failure)
+                    log("\(context.requestId) invocation error in \(milliseconds) ms: \(failure)")
+                }
+            } catch {
+                // Only the Runtime API going away ends the loop; a handler error never does.
                 log("\(context.requestId) runtime: cannot post the result: \(error)")
                 exit(2)
-            } catch {
-                let failure = error as? HandlerError ?? HandlerError(type: "Handler.Error", message: "\(error)")
-                log("\(context.requestId) error \(failure)")
-                do { try client.fail(requestId: context.requestId, error: failure) } catch {
-                    log("\(context.requestId) runtime: cannot post the error: \(error)")
-                    exit(2)
-                }
             }
         }
     }

@@ -56,7 +56,7 @@ struct RegistrarHandler: LambdaHandler {
         let id = context.requestId
         guard let objects = try S3EventDecoding.objects(in: event) else {
             log("\(id) skipped s3:TestEvent")
-            return try respond(value: nil, skipped: 0)
+            return try respond(value: nil, skipped: 0, reason: "s3:TestEvent")
         }
         var candidates: [UploadedObject] = []
         for object in objects {
@@ -70,9 +70,13 @@ struct RegistrarHandler: LambdaHandler {
             }
         }
         // The newest upload wins; on equal times the later record does.
-        guard let newest = candidates.enumerated().max(by: { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) })?.element else {
+        guard let newest = candidates.enumerated().max(by: {
+            (S3EventDecoding.epochMilliseconds($0.element.eventTime) ?? Int64.min, $0.offset)
+                < (S3EventDecoding.epochMilliseconds($1.element.eventTime) ?? Int64.min, $1.offset)
+        })?.element else {
             log("\(id) nothing to register (\(objects.count) records skipped)")
-            return try respond(value: nil, skipped: objects.count)
+            return try respond(value: nil, skipped: objects.count,
+                               reason: "no ObjectCreated record with a key ending in \(settings.suffix)")
         }
         let deadline = Double(context.deadlineMs) / 1000 - 0.2
         do {
@@ -87,18 +91,28 @@ struct RegistrarHandler: LambdaHandler {
                 log("\(id) warning: metric ModelRegistered not put: \(error)")
             }
         }
-        return try respond(value: newest.uri, skipped: objects.count - 1)
+        return try respond(value: newest.uri, skipped: objects.count - 1, reason: nil)
     }
 
-    private func respond(value: String?, skipped: Int) throws -> [UInt8] {
+    /// `{"statusCode":200,"parameter":…,"value":"s3://…"|null,"skipped":n[,"reason":…]}`: `value` is null when nothing was registered.
+    private func respond(value: String?, skipped: Int, reason: String?) throws -> [UInt8] {
         struct Response: Encodable {
-            let statusCode = 200
             let parameter: String
             let value: String?
             let skipped: Int
+            let reason: String?
+            enum CodingKeys: String, CodingKey { case statusCode, parameter, value, skipped, reason }
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(200, forKey: .statusCode)
+                try container.encode(parameter, forKey: .parameter)
+                try container.encode(value, forKey: .value)  // null when nothing was registered
+                try container.encode(skipped, forKey: .skipped)
+                try container.encodeIfPresent(reason, forKey: .reason)
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(Response(parameter: settings.parameterName, value: value, skipped: skipped)))
+        return Array(try encoder.encode(Response(parameter: settings.parameterName, value: value, skipped: skipped, reason: reason)))
     }
 }

@@ -143,6 +143,14 @@ final class BootstrapIntegrationTests: XCTestCase {
         XCTAssertEqual(good.status, 0, good.log)
         let expected = "s3://sentiment-models-123456789012-us-west-2/models/2026-11-22/sentiment v3/model.tar.gz"
         XCTAssertEqual(try getParameter(parameter, endpoint: endpoint, credentials: credentials), expected)
+        XCTAssertTrue(good.results.first?["body"] as? String == #"{"parameter":"\#(parameter)","skipped":0,"statusCode":200,"value":"\#(expected)"}"#,
+                      "\(good.results)")
+        // The metric went through CloudWatch's query protocol (signed as `monitoring`).
+        let cloudWatch = AWSClient(endpoint: endpoint, signer: SigV4Signer(credentials: credentials, region: "us-west-2", service: "monitoring"), caFile: nil)
+        let metrics = try cloudWatch.post(headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+                                          body: Array("Action=ListMetrics&Version=2010-08-01&Namespace=MLOps%2FTest".utf8),
+                                          deadline: Date().timeIntervalSince1970 + 10).bodyText
+        XCTAssertTrue(metrics.contains("<MetricName>ModelRegistered</MetricName>"), metrics)
 
         environment["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
         environment["SSM_PARAMETER_NAME"] = parameter + "-bad"

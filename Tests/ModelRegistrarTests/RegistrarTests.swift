@@ -74,6 +74,27 @@ final class RegistrarTests: XCTestCase {
         XCTAssertEqual(registry.writes.map(\.1), ["s3://b/m/new/model.tar.gz"])
     }
 
+    func testEventTimesCompareAsInstants() throws {
+        XCTAssertEqual(S3EventDecoding.epochMilliseconds("1970-01-01T00:00:00.000Z"), 0)
+        XCTAssertEqual(S3EventDecoding.epochMilliseconds("2015-08-30T12:36:00Z"), 1_440_938_160_000)
+        XCTAssertEqual(S3EventDecoding.epochMilliseconds("2026-11-22T10:00:00.5Z"), S3EventDecoding.epochMilliseconds("2026-11-22T10:00:00Z").map { $0 + 500 })
+        XCTAssertNil(S3EventDecoding.epochMilliseconds("yesterday"))
+        // As text, "10:00:00.500Z" sorts before "10:00:00Z"; as instants it is later.
+        let registry = RecordingRegistry()
+        _ = try handler(registry: registry).handle(event([
+            ("ObjectCreated:Put", "m/later/model.tar.gz", "2026-11-22T10:00:00.500Z"),
+            ("ObjectCreated:Put", "m/earlier/model.tar.gz", "2026-11-22T10:00:00Z"),
+        ]), context: context)
+        XCTAssertEqual(registry.writes.map(\.1), ["s3://b/m/later/model.tar.gz"])
+    }
+
+    func testFixturesParse() throws {
+        let objects = try XCTUnwrap(try S3EventDecoding.objects(in: try fixture("object-created-put.json")))
+        XCTAssertEqual(objects, [UploadedObject(bucket: "sentiment-models-123456789012-us-west-2", key: "models/2026-11-22/sentiment v3/model.tar.gz",
+                                                eventTime: "2026-11-22T10:00:00.000Z", eventName: "ObjectCreated:Put")])
+        XCTAssertNil(try S3EventDecoding.objects(in: try fixture("test-event.json")), "s3:TestEvent has no records")
+    }
+
     func testSkipsTestEventsAndOtherSuffixes() throws {
         let registry = RecordingRegistry()
         let handler = try handler(["MODEL_SUFFIX": ".pt"], registry: registry)
@@ -81,7 +102,12 @@ final class RegistrarTests: XCTestCase {
         let response = try handler.handle(event([("ObjectCreated:Put", "m/model.tar.gz", "t")]), context: context)
         XCTAssertTrue(registry.writes.isEmpty)
         XCTAssertTrue(String(decoding: response, as: UTF8.self).contains("\"skipped\":1"))
-        XCTAssertFalse(String(decoding: response, as: UTF8.self).contains("\"value\""))
+        let text = String(decoding: response, as: UTF8.self)
+        XCTAssertTrue(text.contains("\"value\":null"), text)
+        XCTAssertTrue(text.contains("\"statusCode\":200"), text)
+        XCTAssertTrue(text.contains("\"reason\":\"no ObjectCreated record with a key ending in .pt\""), text)
+        let skippedTest = String(decoding: try handler.handle(try fixture("test-event.json"), context: context), as: UTF8.self)
+        XCTAssertTrue(skippedTest.contains("\"reason\":\"s3:TestEvent\""), skippedTest)
     }
 
     func testMalformedEventsSayWhatIsWrong() throws {
