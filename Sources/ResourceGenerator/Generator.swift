@@ -21,6 +21,13 @@ struct Generator {
         return files
     }
 
+    /// The cfn-lint version a generated file's header records (`nil` when it has none).
+    static func headerVersion(_ text: String) -> String? {
+        guard let line = text.split(separator: "\n", maxSplits: 1).first,
+              let range = line.range(of: "(cfn-lint ") else { return nil }
+        return line[range.upperBound...].split(separator: " ").first.map(String.init)
+    }
+
     /// Differences between generated files and a directory: each a line naming the file.
     static func compare(_ files: [String: String], with directory: URL) -> [String] {
         var problems: [String] = []
@@ -30,17 +37,66 @@ struct Generator {
                 problems.append("missing: \(name)")
                 continue
             }
-            if data != Data(files[name]!.utf8) {
+            let expected = files[name]!
+            if data != Data(expected.utf8) {
                 let old = String(decoding: data, as: UTF8.self)
-                if let line = old.split(separator: "\n").first, !line.contains("cfn-lint \(files[name]!.split(separator: "(")[1].split(separator: " ")[1])") {
-                    problems.append("stale: \(name) (generated with another cfn-lint version: \(line))")
+                let oldVersion = headerVersion(old), newVersion = headerVersion(expected)
+                if oldVersion != newVersion {
+                    problems.append("stale: \(name) (generated with cfn-lint \(oldVersion ?? "unknown"), now \(newVersion ?? "unknown"))")
                 } else {
-                    problems.append("stale: \(name) (edited by hand or generator changed)")
+                    problems.append("stale: \(name) (edited by hand, or the generator changed)")
                 }
             }
         }
         for name in existing.subtracting(files.keys).sorted() { problems.append("extra: \(name)") }
         return problems
+    }
+
+    /// Schema patterns left out of the generated checks because NSRegularExpression rejects them.
+    static func skippedPatterns(_ files: [String: String]) -> [String] {
+        files.keys.sorted().flatMap { name in
+            files[name]!.split(separator: "\n").compactMap { line in
+                line.range(of: Renderer.skippedPatternMarker).map { "\(name):\(line[$0.upperBound...])" }
+            }
+        }
+    }
+
+    /// The command line: `--schemas DIR --cfn-lint-version V [--output DIR] [--check]`; returns the exit status.
+    static func run(_ arguments: [String], log: (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }) -> Int32 {
+        func option(_ name: String) -> String? {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+            return arguments[index + 1]
+        }
+        guard let schemas = option("--schemas"), let version = option("--cfn-lint-version") else {
+            log("usage: ResourceGenerator --schemas DIR --cfn-lint-version V [--output DIR] [--check]")
+            return 2
+        }
+        let output = URL(fileURLWithPath: option("--output") ?? "Sources/AWSResources/Generated")
+        do {
+            let files = try Generator(store: SchemaStore(directory: URL(fileURLWithPath: schemas)), toolVersion: version).generate()
+            for skipped in skippedPatterns(files) { log("ResourceGenerator: pattern not enforced in \(skipped)") }
+            if arguments.contains("--check") {
+                let committed = FileManager.default.contents(atPath: output.appendingPathComponent("Namespaces.swift").path)
+                    .flatMap { headerVersion(String(decoding: $0, as: UTF8.self)) }
+                if let committed, committed != version {
+                    log("ResourceGenerator: \(output.path) was generated from cfn-lint \(committed) but cfn-lint \(version) is installed; install cfn-lint==\(committed) or regenerate")
+                }
+                let problems = compare(files, with: output)
+                if problems.isEmpty {
+                    print("\(output.path) is up to date (\(files.count) files)")
+                    return 0
+                }
+                for problem in problems { log("ResourceGenerator: \(problem)") }
+                log("ResourceGenerator: \(problems.count) file(s) differ; run scripts/generate-resources.sh and commit the result")
+                return 1
+            }
+            try write(files, to: output)
+            print("wrote \(files.count) files to \(output.path)")
+            return 0
+        } catch {
+            log("ResourceGenerator: \(error)")
+            return 1
+        }
     }
 
     static func write(_ files: [String: String], to directory: URL) throws {

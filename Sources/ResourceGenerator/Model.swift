@@ -23,6 +23,8 @@ struct Rules: Equatable {
     var maximum: Double?
     var minItems: Int?
     var maxItems: Int?
+    /// Allowed values of the items of a list of enum strings (the list itself is `Value<[String]>`).
+    var itemValues: [String]?
 }
 
 struct PropertyModel {
@@ -98,7 +100,7 @@ struct TypeMapper {
     }
 
     private mutating func structName(forDefinition definition: String) -> String {
-        var name = Naming.typeName(definition)
+        var name = Naming.typeName(definition, suffix: "Property")
         if name == schema.resourceName { name += "Property" }
         definitionNames[name] = definition
         return name
@@ -148,7 +150,11 @@ struct TypeMapper {
             switch itemKind {
             case .structure(let structName): return (.structures(structName), rules)
             case .value(let element) where ["String", "Int", "Double", "Bool"].contains(element): return (.value("[\(element)]"), rules)
-            case .value: return (.value("[String]"), rules)  // arrays of enum values: plain strings
+            case .value:  // arrays of enum values: plain strings, items checked against the enum
+                var itemRules = rules
+                let resolvedItems = (items["$ref"] as? String).flatMap { schema.definitions[String($0.dropFirst("#/definitions/".count))] as? [String: Any] } ?? items
+                itemRules.itemValues = (items["enum"] ?? resolvedItems["enum"]) as? [String]
+                return (.value("[String]"), itemRules)
             default: return (.json, rules)
             }
         case "object", nil:

@@ -46,10 +46,11 @@ enum Naming {
     }
 
     /// A nested type name, avoiding names that clash with Swift or the core.
-    static func typeName(_ name: String) -> String {
+    /// Enums named after a property get `Value` (`TypeValue`); definitions get `Property` (`TypeProperty`).
+    static func typeName(_ name: String, suffix: String = "Value") -> String {
         let upper = name.prefix(1).uppercased() + name.dropFirst()
         let cleaned = String(upper.filter { $0.isLetter || $0.isNumber })
-        return reservedTypeNames.contains(cleaned) ? cleaned + "Value" : cleaned
+        return reservedTypeNames.contains(cleaned) || keywords.contains(cleaned) ? cleaned + suffix : cleaned
     }
 
     /// One doc-comment paragraph: whitespace folded, cut at a sentence end near 300 characters.

@@ -45,7 +45,7 @@ struct Renderer {
         guard let tags = schema.properties["Tags"] as? [String: Any], tags["type"] as? String == "array",
               let ref = (tags["items"] as? [String: Any])?["$ref"] as? String else { return nil }
         let definition = String(ref.split(separator: "/").last ?? "")
-        let tagType = Naming.typeName(definition)
+        let tagType = Naming.typeName(definition, suffix: "Property")
         guard let model = nested.first(where: { $0.name == tagType }),
               Set(model.properties.map(\.jsonName)) == ["Key", "Value"],
               model.properties.allSatisfy({ $0.kind == .value("String") }) else { return nil }
@@ -135,21 +135,38 @@ struct Renderer {
             let value = "self." + property.swiftName.trimmingCharacters(in: ["`"])
             let optional = property.required ? "" : "?"
             let r = property.rules
+            if property.required, property.kind == .json || { if case .value = property.kind { true } else { false } }() {
+                let node = property.kind == .json ? value : value + ".node"
+                lines.append("SchemaRules.required(\(node), \(path), &issues)")
+            }
             switch property.kind {
             case .value(let element):
                 if element == "String", r.pattern != nil || r.minLength != nil || r.maxLength != nil {
                     var arguments = ["\(value)", path, "&issues"]
-                    if let pattern = r.pattern { arguments.append("pattern: \"\(escape(pattern))\"") }
+                    if let pattern = r.pattern {
+                        if Self.compiles(pattern) {
+                            arguments.append("pattern: \"\(escape(pattern))\"")
+                        } else {
+                            lines.append("\(Self.skippedPatternMarker) \(pattern.replacingOccurrences(of: "\n", with: "\\n"))")
+                        }
+                    }
                     if let minLength = r.minLength { arguments.append("minLength: \(minLength)") }
                     if let maxLength = r.maxLength { arguments.append("maxLength: \(maxLength)") }
-                    lines.append("SchemaRules.string(\(arguments.joined(separator: ", ")))")
+                    if arguments.count > 3 { lines.append("SchemaRules.string(\(arguments.joined(separator: ", ")))") }
                 } else if element == "Int" || element == "Double", r.minimum != nil || r.maximum != nil {
                     var arguments = ["\(value)", path, "&issues"]
                     if let minimum = r.minimum { arguments.append("minimum: \(format(minimum))") }
                     if let maximum = r.maximum { arguments.append("maximum: \(format(maximum))") }
                     lines.append("SchemaRules.number(\(arguments.joined(separator: ", ")))")
-                } else if element.hasPrefix("["), r.minItems != nil || r.maxItems != nil {
-                    lines.append("SchemaRules.items(\(value)\(optional).node, \(path), &issues, minItems: \(r.minItems.map(String.init) ?? "nil"), maxItems: \(r.maxItems.map(String.init) ?? "nil"))")
+                } else if element.hasPrefix("[") {
+                    if r.minItems != nil || r.maxItems != nil {
+                        lines.append("SchemaRules.items(\(value)\(optional).node, \(path), &issues, minItems: \(r.minItems.map(String.init) ?? "nil"), maxItems: \(r.maxItems.map(String.init) ?? "nil"))")
+                    }
+                    if let values = r.itemValues {
+                        lines.append("SchemaRules.itemsAllowed(\(value)\(optional).node, \(path), &issues, [\(values.map { "\"\(escape($0))\"" }.joined(separator: ", "))])")
+                    }
+                } else if !["String", "Int", "Double", "Bool"].contains(element) {
+                    lines.append("SchemaRules.allowed(\(value), \(path), &issues)")
                 }
             case .structure:
                 lines.append("\(value)\(optional).validate(&issues, at: \(path))")
@@ -172,6 +189,11 @@ struct Renderer {
         for line in lines { out += "\(indent)    \(line)\n" }
         return out + "\(indent)}\n"
     }
+
+    /// Starts the comment that replaces a pattern NSRegularExpression rejects (the generator lists them after generating).
+    static let skippedPatternMarker = "// Pattern not enforced (NSRegularExpression rejects it):"
+
+    static func compiles(_ pattern: String) -> Bool { (try? NSRegularExpression(pattern: pattern)) != nil }
 
     private func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")

@@ -105,9 +105,14 @@ extension ApplicationAutoScaling {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
+            SchemaRules.required(self.policyName.node, SchemaRules.join(path, "PolicyName"), &issues)
             SchemaRules.string(self.policyName, SchemaRules.join(path, "PolicyName"), &issues, pattern: "^\\p{Print}+$", minLength: 1, maxLength: 256)
+            SchemaRules.required(self.policyType.node, SchemaRules.join(path, "PolicyType"), &issues)
+            SchemaRules.allowed(self.policyType, SchemaRules.join(path, "PolicyType"), &issues)
             self.predictiveScalingPolicyConfiguration?.validate(&issues, at: SchemaRules.join(path, "PredictiveScalingPolicyConfiguration"))
             SchemaRules.string(self.resourceId, SchemaRules.join(path, "ResourceId"), &issues, minLength: 1, maxLength: 1600)
+            SchemaRules.allowed(self.scalableDimension, SchemaRules.join(path, "ScalableDimension"), &issues)
+            SchemaRules.allowed(self.serviceNamespace, SchemaRules.join(path, "ServiceNamespace"), &issues)
             self.stepScalingPolicyConfiguration?.validate(&issues, at: SchemaRules.join(path, "StepScalingPolicyConfiguration"))
             self.targetTrackingScalingPolicyConfiguration?.validate(&issues, at: SchemaRules.join(path, "TargetTrackingScalingPolicyConfiguration"))
         }
@@ -151,6 +156,7 @@ extension ApplicationAutoScaling {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Dimensions"))[\(index)]") }
                 for (index, item) in (self.metrics ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Metrics"))[\(index)]") }
+                SchemaRules.allowed(self.statistic, SchemaRules.join(path, "Statistic"), &issues)
             }
         }
 
@@ -170,7 +176,9 @@ extension ApplicationAutoScaling {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.name.node, SchemaRules.join(path, "Name"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
             }
         }
 
@@ -223,6 +231,8 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.join(path, "PredefinedMetricType"), &issues)
+                SchemaRules.allowed(self.predefinedMetricType, SchemaRules.join(path, "PredefinedMetricType"), &issues)
                 SchemaRules.string(self.resourceLabel, SchemaRules.join(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
             }
         }
@@ -399,6 +409,7 @@ extension ApplicationAutoScaling {
                 self.predefinedLoadMetricSpecification?.validate(&issues, at: SchemaRules.join(path, "PredefinedLoadMetricSpecification"))
                 self.predefinedMetricPairSpecification?.validate(&issues, at: SchemaRules.join(path, "PredefinedMetricPairSpecification"))
                 self.predefinedScalingMetricSpecification?.validate(&issues, at: SchemaRules.join(path, "PredefinedScalingMetricSpecification"))
+                SchemaRules.required(self.targetValue.node, SchemaRules.join(path, "TargetValue"), &issues)
             }
         }
 
@@ -463,8 +474,10 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.maxCapacityBreachBehavior, SchemaRules.join(path, "MaxCapacityBreachBehavior"), &issues)
                 SchemaRules.number(self.maxCapacityBuffer, SchemaRules.join(path, "MaxCapacityBuffer"), &issues, minimum: 0, maximum: 100)
                 for (index, item) in self.metricSpecifications.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "MetricSpecifications"))[\(index)]") }
+                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
                 SchemaRules.number(self.schedulingBufferTime, SchemaRules.join(path, "SchedulingBufferTime"), &issues, minimum: 0, maximum: 3600)
             }
         }
@@ -486,6 +499,7 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.join(path, "PredefinedMetricType"), &issues)
                 SchemaRules.string(self.predefinedMetricType, SchemaRules.join(path, "PredefinedMetricType"), &issues, minLength: 1, maxLength: 128)
                 SchemaRules.string(self.resourceLabel, SchemaRules.join(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
             }
@@ -508,6 +522,7 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.join(path, "PredefinedMetricType"), &issues)
                 SchemaRules.string(self.predefinedMetricType, SchemaRules.join(path, "PredefinedMetricType"), &issues, minLength: 1, maxLength: 128)
                 SchemaRules.string(self.resourceLabel, SchemaRules.join(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
             }
@@ -530,6 +545,7 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.join(path, "PredefinedMetricType"), &issues)
                 SchemaRules.string(self.predefinedMetricType, SchemaRules.join(path, "PredefinedMetricType"), &issues, minLength: 1, maxLength: 128)
                 SchemaRules.string(self.resourceLabel, SchemaRules.join(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
             }
@@ -554,7 +570,8 @@ extension ApplicationAutoScaling {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.scalingAdjustment.node, SchemaRules.join(path, "ScalingAdjustment"), &issues)
             }
         }
 
@@ -596,6 +613,8 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.adjustmentType, SchemaRules.join(path, "AdjustmentType"), &issues)
+                SchemaRules.allowed(self.metricAggregationType, SchemaRules.join(path, "MetricAggregationType"), &issues)
                 for (index, item) in (self.stepAdjustments ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "StepAdjustments"))[\(index)]") }
             }
         }
@@ -736,6 +755,7 @@ extension ApplicationAutoScaling {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.customizedMetricSpecification?.validate(&issues, at: SchemaRules.join(path, "CustomizedMetricSpecification"))
                 self.predefinedMetricSpecification?.validate(&issues, at: SchemaRules.join(path, "PredefinedMetricSpecification"))
+                SchemaRules.required(self.targetValue.node, SchemaRules.join(path, "TargetValue"), &issues)
             }
         }
     }

@@ -153,6 +153,7 @@ extension CloudWatch {
             SchemaRules.items(self.alarmActions?.node, SchemaRules.join(path, "AlarmActions"), &issues, minItems: 0, maxItems: nil)
             SchemaRules.string(self.alarmDescription, SchemaRules.join(path, "AlarmDescription"), &issues, minLength: 0, maxLength: 1024)
             SchemaRules.string(self.alarmName, SchemaRules.join(path, "AlarmName"), &issues, minLength: 1, maxLength: 255)
+            SchemaRules.allowed(self.comparisonOperator, SchemaRules.join(path, "ComparisonOperator"), &issues)
             SchemaRules.number(self.datapointsToAlarm, SchemaRules.join(path, "DatapointsToAlarm"), &issues, minimum: 1)
             SchemaRules.items(self.dimensions?.count, SchemaRules.join(path, "Dimensions"), &issues, minItems: 0, maxItems: 30)
             for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Dimensions"))[\(index)]") }
@@ -166,9 +167,12 @@ extension CloudWatch {
             SchemaRules.string(self.namespace, SchemaRules.join(path, "Namespace"), &issues, pattern: "^[^:]", minLength: 1, maxLength: 255)
             SchemaRules.items(self.okActions?.node, SchemaRules.join(path, "OKActions"), &issues, minItems: 0, maxItems: nil)
             SchemaRules.number(self.period, SchemaRules.join(path, "Period"), &issues, minimum: 1)
+            SchemaRules.allowed(self.statistic, SchemaRules.join(path, "Statistic"), &issues)
             SchemaRules.items(self.tags?.count, SchemaRules.join(path, "Tags"), &issues, minItems: nil, maxItems: 50)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
             SchemaRules.string(self.thresholdMetricId, SchemaRules.join(path, "ThresholdMetricId"), &issues, minLength: 1, maxLength: 255)
+            SchemaRules.allowed(self.treatMissingData, SchemaRules.join(path, "TreatMissingData"), &issues)
+            SchemaRules.allowed(self.unit, SchemaRules.join(path, "Unit"), &issues)
         }
 
         public struct AlarmPromQLCriteria: PropertyType {
@@ -211,7 +215,9 @@ extension CloudWatch {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.name.node, SchemaRules.join(path, "Name"), &issues)
                 SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
                 SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 1, maxLength: 1024)
             }
         }
@@ -295,6 +301,7 @@ extension CloudWatch {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 SchemaRules.string(self.accountId, SchemaRules.join(path, "AccountId"), &issues, minLength: 1, maxLength: 255)
                 SchemaRules.string(self.expression, SchemaRules.join(path, "Expression"), &issues, minLength: 1, maxLength: 2048)
+                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
                 SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, pattern: "^([a-z])([A-Za-z0-9\\_]*)$", minLength: 1, maxLength: 255)
                 self.metricStat?.validate(&issues, at: SchemaRules.join(path, "MetricStat"))
                 SchemaRules.number(self.period, SchemaRules.join(path, "Period"), &issues, minimum: 1)
@@ -355,7 +362,10 @@ extension CloudWatch {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.metric.validate(&issues, at: SchemaRules.join(path, "Metric"))
+                SchemaRules.required(self.period.node, SchemaRules.join(path, "Period"), &issues)
                 SchemaRules.number(self.period, SchemaRules.join(path, "Period"), &issues, minimum: 1)
+                SchemaRules.required(self.stat.node, SchemaRules.join(path, "Stat"), &issues)
+                SchemaRules.allowed(self.unit, SchemaRules.join(path, "Unit"), &issues)
             }
         }
 
@@ -376,7 +386,9 @@ extension CloudWatch {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
                 SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
                 SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 1, maxLength: 256)
             }
         }

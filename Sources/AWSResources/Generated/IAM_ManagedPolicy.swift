@@ -48,6 +48,7 @@ extension IAM {
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
             SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, minLength: 0, maxLength: 1000)
             SchemaRules.string(self.path, SchemaRules.join(path, "Path"), &issues, pattern: "^((/[A-Za-z0-9\\.,\\+@=_-]+)*)/$", minLength: 1, maxLength: 512)
+            SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
         }
     }
 }

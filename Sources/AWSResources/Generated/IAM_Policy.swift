@@ -37,6 +37,8 @@ extension IAM {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
+            SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
+            SchemaRules.required(self.policyName.node, SchemaRules.join(path, "PolicyName"), &issues)
             SchemaRules.string(self.policyName, SchemaRules.join(path, "PolicyName"), &issues, pattern: "^[\\w+=,.@-]+$", minLength: 1, maxLength: 128)
         }
     }

@@ -51,6 +51,7 @@ extension IAM {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
+            SchemaRules.required(self.assumeRolePolicyDocument, SchemaRules.join(path, "AssumeRolePolicyDocument"), &issues)
             SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, pattern: "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$", minLength: 0, maxLength: 1000)
             SchemaRules.items(self.managedPolicyArns?.node, SchemaRules.join(path, "ManagedPolicyArns"), &issues, minItems: 0, maxItems: 20)
             SchemaRules.number(self.maxSessionDuration, SchemaRules.join(path, "MaxSessionDuration"), &issues, minimum: 3600, maximum: 43200)
@@ -78,7 +79,9 @@ extension IAM {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
+                SchemaRules.required(self.policyName.node, SchemaRules.join(path, "PolicyName"), &issues)
             }
         }
 
@@ -99,7 +102,9 @@ extension IAM {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
                 SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
                 SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", minLength: 0, maxLength: 256)
             }
         }

@@ -178,6 +178,7 @@ extension Lambda {
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
             SchemaRules.items(self.architectures?.node, SchemaRules.join(path, "Architectures"), &issues, minItems: 1, maxItems: 1)
+            SchemaRules.itemsAllowed(self.architectures?.node, SchemaRules.join(path, "Architectures"), &issues, ["x86_64", "arm64"])
             self.capacityProviderConfig?.validate(&issues, at: SchemaRules.join(path, "CapacityProviderConfig"))
             self.code.validate(&issues, at: SchemaRules.join(path, "Code"))
             SchemaRules.string(self.codeSigningConfigArn, SchemaRules.join(path, "CodeSigningConfigArn"), &issues, pattern: "arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}", minLength: 0, maxLength: 200)
@@ -196,8 +197,12 @@ extension Lambda {
             SchemaRules.items(self.layers?.node, SchemaRules.join(path, "Layers"), &issues, minItems: nil, maxItems: 5)
             self.loggingConfig?.validate(&issues, at: SchemaRules.join(path, "LoggingConfig"))
             SchemaRules.number(self.memorySize, SchemaRules.join(path, "MemorySize"), &issues, minimum: 128, maximum: 32768)
+            SchemaRules.allowed(self.packageType, SchemaRules.join(path, "PackageType"), &issues)
+            SchemaRules.allowed(self.recursiveLoop, SchemaRules.join(path, "RecursiveLoop"), &issues)
             SchemaRules.number(self.reservedConcurrentExecutions, SchemaRules.join(path, "ReservedConcurrentExecutions"), &issues, minimum: 0)
+            SchemaRules.required(self.role.node, SchemaRules.join(path, "Role"), &issues)
             SchemaRules.string(self.role, SchemaRules.join(path, "Role"), &issues, pattern: "^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+            SchemaRules.allowed(self.runtime, SchemaRules.join(path, "Runtime"), &issues)
             self.runtimeManagementConfig?.validate(&issues, at: SchemaRules.join(path, "RuntimeManagementConfig"))
             self.snapStart?.validate(&issues, at: SchemaRules.join(path, "SnapStart"))
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
@@ -264,6 +269,7 @@ extension Lambda {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 SchemaRules.string(self.s3Bucket, SchemaRules.join(path, "S3Bucket"), &issues, pattern: "^[0-9A-Za-z\\.\\-_]*(?<!\\.)$", minLength: 3, maxLength: 63)
                 SchemaRules.string(self.s3Key, SchemaRules.join(path, "S3Key"), &issues, minLength: 1, maxLength: 1024)
+                SchemaRules.allowed(self.s3ObjectStorageMode, SchemaRules.join(path, "S3ObjectStorageMode"), &issues)
                 SchemaRules.string(self.s3ObjectVersion, SchemaRules.join(path, "S3ObjectVersion"), &issues, minLength: 1, maxLength: 1024)
                 SchemaRules.string(self.sourceKMSKeyArn, SchemaRules.join(path, "SourceKMSKeyArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
             }
@@ -304,6 +310,7 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.executionTimeout.node, SchemaRules.join(path, "ExecutionTimeout"), &issues)
                 SchemaRules.number(self.executionTimeout, SchemaRules.join(path, "ExecutionTimeout"), &issues, minimum: 1, maximum: 31622400)
                 SchemaRules.number(self.retentionPeriodInDays, SchemaRules.join(path, "RetentionPeriodInDays"), &issues, minimum: 1, maximum: 90)
             }
@@ -340,6 +347,7 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.size.node, SchemaRules.join(path, "Size"), &issues)
                 SchemaRules.number(self.size, SchemaRules.join(path, "Size"), &issues, minimum: 512, maximum: 10240)
             }
         }
@@ -361,7 +369,9 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.arn.node, SchemaRules.join(path, "Arn"), &issues)
                 SchemaRules.string(self.arn, SchemaRules.join(path, "Arn"), &issues, pattern: "^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$", maxLength: 200)
+                SchemaRules.required(self.localMountPath.node, SchemaRules.join(path, "LocalMountPath"), &issues)
                 SchemaRules.string(self.localMountPath, SchemaRules.join(path, "LocalMountPath"), &issues, pattern: "^/mnt/[a-zA-Z0-9-_.]+$", minLength: 0, maxLength: 160)
             }
         }
@@ -434,6 +444,7 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.capacityProviderArn.node, SchemaRules.join(path, "CapacityProviderArn"), &issues)
                 SchemaRules.string(self.capacityProviderArn, SchemaRules.join(path, "CapacityProviderArn"), &issues, pattern: "^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+$", minLength: 1, maxLength: 140)
                 SchemaRules.number(self.executionEnvironmentMemoryGiBPerVCpu, SchemaRules.join(path, "ExecutionEnvironmentMemoryGiBPerVCpu"), &issues, minimum: 2, maximum: 8)
                 SchemaRules.number(self.perExecutionEnvironmentMaxConcurrency, SchemaRules.join(path, "PerExecutionEnvironmentMaxConcurrency"), &issues, minimum: 1, maximum: 1600)
@@ -483,7 +494,10 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.applicationLogLevel, SchemaRules.join(path, "ApplicationLogLevel"), &issues)
+                SchemaRules.allowed(self.logFormat, SchemaRules.join(path, "LogFormat"), &issues)
                 SchemaRules.string(self.logGroup, SchemaRules.join(path, "LogGroup"), &issues, pattern: "[\\.\\-_/#A-Za-z0-9]+", minLength: 1, maxLength: 512)
+                SchemaRules.allowed(self.systemLogLevel, SchemaRules.join(path, "SystemLogLevel"), &issues)
             }
         }
 
@@ -509,7 +523,9 @@ extension Lambda {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.updateRuntimeOn.node, SchemaRules.join(path, "UpdateRuntimeOn"), &issues)
+                SchemaRules.allowed(self.updateRuntimeOn, SchemaRules.join(path, "UpdateRuntimeOn"), &issues)
             }
         }
 
@@ -531,7 +547,9 @@ extension Lambda {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.applyOn.node, SchemaRules.join(path, "ApplyOn"), &issues)
+                SchemaRules.allowed(self.applyOn, SchemaRules.join(path, "ApplyOn"), &issues)
             }
         }
 
@@ -552,6 +570,7 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
                 SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
                 SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 0, maxLength: 256)
             }
@@ -574,7 +593,9 @@ extension Lambda {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.tenantIsolationMode.node, SchemaRules.join(path, "TenantIsolationMode"), &issues)
+                SchemaRules.allowed(self.tenantIsolationMode, SchemaRules.join(path, "TenantIsolationMode"), &issues)
             }
         }
 
@@ -596,7 +617,8 @@ extension Lambda {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
             }
         }
 

@@ -121,10 +121,13 @@ extension S3 {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
+            SchemaRules.allowed(self.abacStatus, SchemaRules.join(path, "AbacStatus"), &issues)
             self.accelerateConfiguration?.validate(&issues, at: SchemaRules.join(path, "AccelerateConfiguration"))
+            SchemaRules.allowed(self.accessControl, SchemaRules.join(path, "AccessControl"), &issues)
             for (index, item) in (self.analyticsConfigurations ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "AnalyticsConfigurations"))[\(index)]") }
             self.bucketEncryption?.validate(&issues, at: SchemaRules.join(path, "BucketEncryption"))
             SchemaRules.string(self.bucketName, SchemaRules.join(path, "BucketName"), &issues, pattern: "^([a-z0-9][a-z0-9.-]*[a-z0-9])?$", maxLength: 63)
+            SchemaRules.allowed(self.bucketNamespace, SchemaRules.join(path, "BucketNamespace"), &issues)
             self.corsConfiguration?.validate(&issues, at: SchemaRules.join(path, "CorsConfiguration"))
             for (index, item) in (self.intelligentTieringConfigurations ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "IntelligentTieringConfigurations"))[\(index)]") }
             for (index, item) in (self.inventoryConfigurations ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "InventoryConfigurations"))[\(index)]") }
@@ -157,6 +160,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.daysAfterInitiation.node, SchemaRules.join(path, "DaysAfterInitiation"), &issues)
                 SchemaRules.number(self.daysAfterInitiation, SchemaRules.join(path, "DaysAfterInitiation"), &issues, minimum: 0)
             }
         }
@@ -179,7 +183,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.accelerationStatus.node, SchemaRules.join(path, "AccelerationStatus"), &issues)
+                SchemaRules.allowed(self.accelerationStatus, SchemaRules.join(path, "AccelerationStatus"), &issues)
             }
         }
 
@@ -200,7 +206,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.owner.node, SchemaRules.join(path, "Owner"), &issues)
+                SchemaRules.allowed(self.owner, SchemaRules.join(path, "Owner"), &issues)
             }
         }
 
@@ -227,6 +235,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
                 self.storageClassAnalysis.validate(&issues, at: SchemaRules.join(path, "StorageClassAnalysis"))
                 for (index, item) in (self.tagFilters ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "TagFilters"))[\(index)]") }
             }
@@ -245,7 +254,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.itemsAllowed(self.encryptionType?.node, SchemaRules.join(path, "EncryptionType"), &issues, ["NONE", "SSE-C"])
             }
         }
 
@@ -314,6 +324,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.allowedMethods.node, SchemaRules.join(path, "AllowedMethods"), &issues)
+                SchemaRules.itemsAllowed(self.allowedMethods.node, SchemaRules.join(path, "AllowedMethods"), &issues, ["GET", "PUT", "HEAD", "POST", "DELETE"])
+                SchemaRules.required(self.allowedOrigins.node, SchemaRules.join(path, "AllowedOrigins"), &issues)
                 SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, maxLength: 255)
                 SchemaRules.number(self.maxAge, SchemaRules.join(path, "MaxAge"), &issues, minimum: 0)
             }
@@ -337,6 +350,7 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.destination.validate(&issues, at: SchemaRules.join(path, "Destination"))
+                SchemaRules.required(self.outputSchemaVersion.node, SchemaRules.join(path, "OutputSchemaVersion"), &issues)
             }
         }
 
@@ -364,7 +378,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
             }
         }
 
@@ -386,7 +401,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
             }
         }
 
@@ -418,7 +434,10 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.bucketArn.node, SchemaRules.join(path, "BucketArn"), &issues)
+                SchemaRules.required(self.format.node, SchemaRules.join(path, "Format"), &issues)
+                SchemaRules.allowed(self.format, SchemaRules.join(path, "Format"), &issues)
             }
         }
 
@@ -435,7 +454,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.replicaKmsKeyID.node, SchemaRules.join(path, "ReplicaKmsKeyID"), &issues)
             }
         }
 
@@ -452,7 +472,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.eventBridgeEnabled.node, SchemaRules.join(path, "EventBridgeEnabled"), &issues)
             }
         }
 
@@ -473,7 +494,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.name.node, SchemaRules.join(path, "Name"), &issues)
                 SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, maxLength: 1024)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
             }
         }
 
@@ -508,6 +531,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
+                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
                 for (index, item) in (self.tagFilters ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "TagFilters"))[\(index)]") }
                 for (index, item) in self.tierings.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tierings"))[\(index)]") }
             }
@@ -556,6 +582,13 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.destination.validate(&issues, at: SchemaRules.join(path, "Destination"))
+                SchemaRules.required(self.enabled.node, SchemaRules.join(path, "Enabled"), &issues)
+                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
+                SchemaRules.required(self.includedObjectVersions.node, SchemaRules.join(path, "IncludedObjectVersions"), &issues)
+                SchemaRules.allowed(self.includedObjectVersions, SchemaRules.join(path, "IncludedObjectVersions"), &issues)
+                SchemaRules.itemsAllowed(self.optionalFields?.node, SchemaRules.join(path, "OptionalFields"), &issues, ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded", "ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "IntelligentTieringAccessTier", "BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner", "LifecycleExpirationDate"])
+                SchemaRules.required(self.scheduleFrequency.node, SchemaRules.join(path, "ScheduleFrequency"), &issues)
+                SchemaRules.allowed(self.scheduleFrequency, SchemaRules.join(path, "ScheduleFrequency"), &issues)
             }
         }
 
@@ -587,6 +620,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.configurationState.node, SchemaRules.join(path, "ConfigurationState"), &issues)
+                SchemaRules.allowed(self.configurationState, SchemaRules.join(path, "ConfigurationState"), &issues)
                 self.encryptionConfiguration?.validate(&issues, at: SchemaRules.join(path, "EncryptionConfiguration"))
             }
         }
@@ -639,7 +674,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.event.node, SchemaRules.join(path, "Event"), &issues)
                 self.filter?.validate(&issues, at: SchemaRules.join(path, "Filter"))
+                SchemaRules.required(self.function.node, SchemaRules.join(path, "Function"), &issues)
             }
         }
 
@@ -666,6 +703,7 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 for (index, item) in self.rules.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Rules"))[\(index)]") }
+                SchemaRules.allowed(self.transitionDefaultMinimumObjectSize, SchemaRules.join(path, "TransitionDefaultMinimumObjectSize"), &issues)
             }
         }
 
@@ -742,7 +780,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.tableBucketType.node, SchemaRules.join(path, "TableBucketType"), &issues)
+                SchemaRules.allowed(self.tableBucketType, SchemaRules.join(path, "TableBucketType"), &issues)
             }
         }
 
@@ -785,7 +825,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.sseAlgorithm.node, SchemaRules.join(path, "SseAlgorithm"), &issues)
+                SchemaRules.allowed(self.sseAlgorithm, SchemaRules.join(path, "SseAlgorithm"), &issues)
             }
         }
 
@@ -812,6 +854,8 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.eventThreshold?.validate(&issues, at: SchemaRules.join(path, "EventThreshold"))
+                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
             }
         }
 
@@ -838,6 +882,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
                 for (index, item) in (self.tagFilters ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "TagFilters"))[\(index)]") }
             }
         }
@@ -858,7 +903,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.noncurrentDays.node, SchemaRules.join(path, "NoncurrentDays"), &issues)
             }
         }
 
@@ -891,7 +937,10 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.storageClass.node, SchemaRules.join(path, "StorageClass"), &issues)
+                SchemaRules.allowed(self.storageClass, SchemaRules.join(path, "StorageClass"), &issues)
+                SchemaRules.required(self.transitionInDays.node, SchemaRules.join(path, "TransitionInDays"), &issues)
             }
         }
 
@@ -964,6 +1013,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.objectLockEnabled, SchemaRules.join(path, "ObjectLockEnabled"), &issues)
                 self.rule?.validate(&issues, at: SchemaRules.join(path, "Rule"))
             }
         }
@@ -1023,7 +1073,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.objectOwnership, SchemaRules.join(path, "ObjectOwnership"), &issues)
             }
         }
 
@@ -1073,7 +1124,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.event.node, SchemaRules.join(path, "Event"), &issues)
                 self.filter?.validate(&issues, at: SchemaRules.join(path, "Filter"))
+                SchemaRules.required(self.queue.node, SchemaRules.join(path, "Queue"), &issues)
             }
         }
 
@@ -1098,7 +1151,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.expiration.node, SchemaRules.join(path, "Expiration"), &issues)
+                SchemaRules.allowed(self.expiration, SchemaRules.join(path, "Expiration"), &issues)
             }
         }
 
@@ -1123,7 +1178,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.hostName.node, SchemaRules.join(path, "HostName"), &issues)
+                SchemaRules.allowed(self.protocol, SchemaRules.join(path, "Protocol"), &issues)
             }
         }
 
@@ -1157,7 +1214,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.protocol, SchemaRules.join(path, "Protocol"), &issues)
             }
         }
 
@@ -1179,7 +1237,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
             }
         }
 
@@ -1200,6 +1260,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.role.node, SchemaRules.join(path, "Role"), &issues)
                 for (index, item) in self.rules.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Rules"))[\(index)]") }
             }
         }
@@ -1248,9 +1309,11 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.accessControlTranslation?.validate(&issues, at: SchemaRules.join(path, "AccessControlTranslation"))
+                SchemaRules.required(self.bucket.node, SchemaRules.join(path, "Bucket"), &issues)
                 self.encryptionConfiguration?.validate(&issues, at: SchemaRules.join(path, "EncryptionConfiguration"))
                 self.metrics?.validate(&issues, at: SchemaRules.join(path, "Metrics"))
                 self.replicationTime?.validate(&issues, at: SchemaRules.join(path, "ReplicationTime"))
+                SchemaRules.allowed(self.storageClass, SchemaRules.join(path, "StorageClass"), &issues)
             }
         }
 
@@ -1300,6 +1363,8 @@ extension S3 {
                 SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, maxLength: 255)
                 SchemaRules.string(self.prefix, SchemaRules.join(path, "Prefix"), &issues, maxLength: 1024)
                 self.sourceSelectionCriteria?.validate(&issues, at: SchemaRules.join(path, "SourceSelectionCriteria"))
+                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
             }
         }
 
@@ -1371,6 +1436,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
                 self.time.validate(&issues, at: SchemaRules.join(path, "Time"))
             }
         }
@@ -1388,7 +1455,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.minutes.node, SchemaRules.join(path, "Minutes"), &issues)
             }
         }
 
@@ -1506,6 +1574,8 @@ extension S3 {
                 for (index, item) in (self.noncurrentVersionTransitions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "NoncurrentVersionTransitions"))[\(index)]") }
                 SchemaRules.string(self.objectSizeGreaterThan, SchemaRules.join(path, "ObjectSizeGreaterThan"), &issues, pattern: "[0-9]+", maxLength: 20)
                 SchemaRules.string(self.objectSizeLessThan, SchemaRules.join(path, "ObjectSizeLessThan"), &issues, pattern: "[0-9]+", maxLength: 20)
+                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
                 for (index, item) in (self.tagFilters ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "TagFilters"))[\(index)]") }
                 self.transition?.validate(&issues, at: SchemaRules.join(path, "Transition"))
                 for (index, item) in (self.transitions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Transitions"))[\(index)]") }
@@ -1552,7 +1622,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.tableBucketArn.node, SchemaRules.join(path, "TableBucketArn"), &issues)
+                SchemaRules.required(self.tableName.node, SchemaRules.join(path, "TableName"), &issues)
             }
         }
 
@@ -1578,7 +1650,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.sseAlgorithm.node, SchemaRules.join(path, "SSEAlgorithm"), &issues)
+                SchemaRules.allowed(self.sseAlgorithm, SchemaRules.join(path, "SSEAlgorithm"), &issues)
             }
         }
 
@@ -1647,7 +1721,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
             }
         }
 
@@ -1686,7 +1762,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
                 SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
                 SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, maxLength: 256)
             }
         }
@@ -1707,7 +1785,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
             }
         }
 
@@ -1732,7 +1812,10 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.accessTier.node, SchemaRules.join(path, "AccessTier"), &issues)
+                SchemaRules.allowed(self.accessTier, SchemaRules.join(path, "AccessTier"), &issues)
+                SchemaRules.required(self.days.node, SchemaRules.join(path, "Days"), &issues)
             }
         }
 
@@ -1756,7 +1839,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.event.node, SchemaRules.join(path, "Event"), &issues)
                 self.filter?.validate(&issues, at: SchemaRules.join(path, "Filter"))
+                SchemaRules.required(self.topic.node, SchemaRules.join(path, "Topic"), &issues)
             }
         }
 
@@ -1790,6 +1875,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.storageClass.node, SchemaRules.join(path, "StorageClass"), &issues)
+                SchemaRules.allowed(self.storageClass, SchemaRules.join(path, "StorageClass"), &issues)
                 SchemaRules.string(self.transitionDate, SchemaRules.join(path, "TransitionDate"), &issues, pattern: "^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$")
             }
         }
@@ -1812,7 +1899,9 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
             }
         }
 

@@ -28,7 +28,9 @@ extension S3 {
             validate(&issues, at: "")
         }
 
-        public func validate(_ issues: inout [PropertyIssue], at _: String) {
+        public func validate(_ issues: inout [PropertyIssue], at path: String) {
+            SchemaRules.required(self.bucket.node, SchemaRules.join(path, "Bucket"), &issues)
+            SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
         }
     }
 }

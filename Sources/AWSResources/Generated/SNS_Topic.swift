@@ -99,7 +99,9 @@ extension SNS {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.protocol.node, SchemaRules.join(path, "Protocol"), &issues)
+                SchemaRules.allowed(self.protocol, SchemaRules.join(path, "Protocol"), &issues)
             }
         }
 
@@ -119,7 +121,9 @@ extension SNS {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.endpoint.node, SchemaRules.join(path, "Endpoint"), &issues)
+                SchemaRules.required(self.protocol.node, SchemaRules.join(path, "Protocol"), &issues)
             }
         }
 
@@ -140,7 +144,9 @@ extension SNS {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
                 SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
                 SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 0, maxLength: 256)
             }
         }

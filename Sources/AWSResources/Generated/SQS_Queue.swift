@@ -97,7 +97,9 @@ extension SQS {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
             }
         }
     }

@@ -67,9 +67,14 @@ extension SSM {
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
             SchemaRules.string(self.allowedPattern, SchemaRules.join(path, "AllowedPattern"), &issues, minLength: 0, maxLength: 1024)
+            SchemaRules.allowed(self.dataType, SchemaRules.join(path, "DataType"), &issues)
             SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, minLength: 0, maxLength: 1024)
             SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, minLength: 1, maxLength: 2048)
             SchemaRules.string(self.policies, SchemaRules.join(path, "Policies"), &issues, minLength: 1, maxLength: 4096)
+            SchemaRules.allowed(self.tier, SchemaRules.join(path, "Tier"), &issues)
+            SchemaRules.required(self.type.node, SchemaRules.join(path, "Type"), &issues)
+            SchemaRules.allowed(self.type, SchemaRules.join(path, "Type"), &issues)
+            SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
         }
     }
 }

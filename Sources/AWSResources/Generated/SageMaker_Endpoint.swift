@@ -45,6 +45,7 @@ extension SageMaker {
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
             self.deploymentConfig?.validate(&issues, at: SchemaRules.join(path, "DeploymentConfig"))
+            SchemaRules.required(self.endpointConfigName.node, SchemaRules.join(path, "EndpointConfigName"), &issues)
             SchemaRules.string(self.endpointConfigName, SchemaRules.join(path, "EndpointConfigName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 0, maxLength: 63)
             SchemaRules.string(self.endpointName, SchemaRules.join(path, "EndpointName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 0, maxLength: 63)
             for (index, item) in (self.excludeRetainedVariantProperties ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "ExcludeRetainedVariantProperties"))[\(index)]") }
@@ -66,6 +67,7 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.alarmName.node, SchemaRules.join(path, "AlarmName"), &issues)
                 SchemaRules.string(self.alarmName, SchemaRules.join(path, "AlarmName"), &issues, pattern: "^(?!\\s*$).+$", minLength: 1, maxLength: 255)
             }
         }
@@ -137,6 +139,9 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.type.node, SchemaRules.join(path, "Type"), &issues)
+                SchemaRules.allowed(self.type, SchemaRules.join(path, "Type"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
                 SchemaRules.number(self.value, SchemaRules.join(path, "Value"), &issues, minimum: 1)
             }
         }
@@ -193,6 +198,7 @@ extension SageMaker {
                 self.maximumBatchSize.validate(&issues, at: SchemaRules.join(path, "MaximumBatchSize"))
                 SchemaRules.number(self.maximumExecutionTimeoutInSeconds, SchemaRules.join(path, "MaximumExecutionTimeoutInSeconds"), &issues, minimum: 600, maximum: 28800)
                 self.rollbackMaximumBatchSize?.validate(&issues, at: SchemaRules.join(path, "RollbackMaximumBatchSize"))
+                SchemaRules.required(self.waitIntervalInSeconds.node, SchemaRules.join(path, "WaitIntervalInSeconds"), &issues)
                 SchemaRules.number(self.waitIntervalInSeconds, SchemaRules.join(path, "WaitIntervalInSeconds"), &issues, minimum: 0, maximum: 3600)
             }
         }
@@ -214,7 +220,9 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
                 SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
                 SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
             }
         }
@@ -250,6 +258,8 @@ extension SageMaker {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.canarySize?.validate(&issues, at: SchemaRules.join(path, "CanarySize"))
                 self.linearStepSize?.validate(&issues, at: SchemaRules.join(path, "LinearStepSize"))
+                SchemaRules.required(self.type.node, SchemaRules.join(path, "Type"), &issues)
+                SchemaRules.allowed(self.type, SchemaRules.join(path, "Type"), &issues)
                 SchemaRules.number(self.waitIntervalInSeconds, SchemaRules.join(path, "WaitIntervalInSeconds"), &issues, minimum: 0, maximum: 3600)
             }
         }

@@ -216,7 +216,8 @@ extension SageMaker {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.captureMode.node, SchemaRules.join(path, "CaptureMode"), &issues)
             }
         }
 
@@ -362,7 +363,9 @@ extension SageMaker {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.granularity.node, SchemaRules.join(path, "Granularity"), &issues)
+                SchemaRules.required(self.language.node, SchemaRules.join(path, "Language"), &issues)
             }
         }
 
@@ -397,6 +400,8 @@ extension SageMaker {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.captureContentTypeHeader?.validate(&issues, at: SchemaRules.join(path, "CaptureContentTypeHeader"))
                 for (index, item) in self.captureOptions.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "CaptureOptions"))[\(index)]") }
+                SchemaRules.required(self.destinationS3Uri.node, SchemaRules.join(path, "DestinationS3Uri"), &issues)
+                SchemaRules.required(self.initialSamplingPercentage.node, SchemaRules.join(path, "InitialSamplingPercentage"), &issues)
             }
         }
 
@@ -498,6 +503,7 @@ extension SageMaker {
                 self.managedInstanceScaling?.validate(&issues, at: SchemaRules.join(path, "ManagedInstanceScaling"))
                 self.routingConfig?.validate(&issues, at: SchemaRules.join(path, "RoutingConfig"))
                 self.serverlessConfig?.validate(&issues, at: SchemaRules.join(path, "ServerlessConfig"))
+                SchemaRules.required(self.variantName.node, SchemaRules.join(path, "VariantName"), &issues)
             }
         }
 
@@ -537,7 +543,9 @@ extension SageMaker {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.maxConcurrency.node, SchemaRules.join(path, "MaxConcurrency"), &issues)
+                SchemaRules.required(self.memorySizeInMB.node, SchemaRules.join(path, "MemorySizeInMB"), &issues)
             }
         }
 
@@ -557,7 +565,9 @@ extension SageMaker {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
             }
         }
 
@@ -577,7 +587,9 @@ extension SageMaker {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues)
+                SchemaRules.required(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues)
             }
         }
     }

@@ -114,6 +114,7 @@ extension SageMaker {
                 SchemaRules.string(self.image, SchemaRules.join(path, "Image"), &issues, pattern: "^[\\S]+$", minLength: 0, maxLength: 255)
                 self.imageConfig?.validate(&issues, at: SchemaRules.join(path, "ImageConfig"))
                 SchemaRules.string(self.inferenceSpecificationName, SchemaRules.join(path, "InferenceSpecificationName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 1, maxLength: 63)
+                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
                 self.modelDataSource?.validate(&issues, at: SchemaRules.join(path, "ModelDataSource"))
                 SchemaRules.string(self.modelDataUrl, SchemaRules.join(path, "ModelDataUrl"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
                 SchemaRules.string(self.modelPackageName, SchemaRules.join(path, "ModelPackageName"), &issues, pattern: "^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\\/[0-9]{1,9})?$", minLength: 1, maxLength: 176)
@@ -135,6 +136,7 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.hubContentArn.node, SchemaRules.join(path, "HubContentArn"), &issues)
                 SchemaRules.string(self.hubContentArn, SchemaRules.join(path, "HubContentArn"), &issues, minLength: 0, maxLength: 255)
             }
         }
@@ -161,6 +163,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.repositoryAccessMode.node, SchemaRules.join(path, "RepositoryAccessMode"), &issues)
+                SchemaRules.allowed(self.repositoryAccessMode, SchemaRules.join(path, "RepositoryAccessMode"), &issues)
                 self.repositoryAuthConfig?.validate(&issues, at: SchemaRules.join(path, "RepositoryAuthConfig"))
             }
         }
@@ -183,7 +187,9 @@ extension SageMaker {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.mode.node, SchemaRules.join(path, "Mode"), &issues)
+                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
             }
         }
 
@@ -200,7 +206,8 @@ extension SageMaker {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.acceptEula.node, SchemaRules.join(path, "AcceptEula"), &issues)
             }
         }
 
@@ -240,7 +247,8 @@ extension SageMaker {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.allowed(self.modelCacheSetting, SchemaRules.join(path, "ModelCacheSetting"), &issues)
             }
         }
 
@@ -258,6 +266,7 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.repositoryCredentialsProviderArn.node, SchemaRules.join(path, "RepositoryCredentialsProviderArn"), &issues)
                 SchemaRules.string(self.repositoryCredentialsProviderArn, SchemaRules.join(path, "RepositoryCredentialsProviderArn"), &issues, minLength: 1, maxLength: 2048)
             }
         }
@@ -298,8 +307,13 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.compressionType.node, SchemaRules.join(path, "CompressionType"), &issues)
+                SchemaRules.allowed(self.compressionType, SchemaRules.join(path, "CompressionType"), &issues)
                 self.hubAccessConfig?.validate(&issues, at: SchemaRules.join(path, "HubAccessConfig"))
                 self.modelAccessConfig?.validate(&issues, at: SchemaRules.join(path, "ModelAccessConfig"))
+                SchemaRules.required(self.s3DataType.node, SchemaRules.join(path, "S3DataType"), &issues)
+                SchemaRules.allowed(self.s3DataType, SchemaRules.join(path, "S3DataType"), &issues)
+                SchemaRules.required(self.s3Uri.node, SchemaRules.join(path, "S3Uri"), &issues)
                 SchemaRules.string(self.s3Uri, SchemaRules.join(path, "S3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
             }
         }
@@ -321,7 +335,9 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
                 SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
                 SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
             }
         }
@@ -343,7 +359,9 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.required(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues)
                 SchemaRules.items(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues, minItems: 1, maxItems: 5)
+                SchemaRules.required(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues)
                 SchemaRules.items(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues, minItems: 1, maxItems: 16)
             }
         }

@@ -7,20 +7,40 @@ public enum SchemaRules {
     /// `Parent.Child`, or `Child` at the top.
     public static func join(_ path: String, _ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
+    /// A required property given an explicit JSON `null` (leaving it out is caught by the compiler).
+    public static func required(_ node: TemplateValue, _ path: String, _ issues: inout [PropertyIssue]) {
+        if case .null = node { issues.append(PropertyIssue(property: path, value: node.debugDescription, rule: "is required")) }
+    }
+
+    /// A closed string enum given a literal outside it (possible through `Value(node:)`).
+    public static func allowed<E: TemplateEnum>(_ value: Value<E>?, _ path: String, _ issues: inout [PropertyIssue]) {
+        guard let node = value?.node, node.isLiteral, value?.literal == nil else { return }
+        issues.append(PropertyIssue(property: path, value: node.debugDescription, rule: "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))"))
+    }
+
+    /// The literal items of a list of enum strings (`Architectures[0]`).
+    public static func itemsAllowed(_ node: TemplateValue?, _ path: String, _ issues: inout [PropertyIssue], _ allowed: [String]) {
+        guard case .array(let elements)? = node else { return }
+        for (index, element) in elements.enumerated() where element.isLiteral {
+            if case .string(let text) = element, allowed.contains(text) { continue }
+            issues.append(PropertyIssue(property: "\(path)[\(index)]", value: element.debugDescription, rule: "must be one of \(allowed.joined(separator: ", "))"))
+        }
+    }
+
     /// Pattern (a JSON-schema pattern: a search, not anchored unless it says so) and lengths in Unicode scalars.
     public static func string(_ value: Value<String>?, _ path: String, _ issues: inout [PropertyIssue],
                               pattern: String? = nil, minLength: Int? = nil, maxLength: Int? = nil) {
-        guard let text = value?.literal else { return }
+        guard let node = value?.node, node.isLiteral, let text = value?.literal else { return }
         let length = text.unicodeScalars.count
         if let minLength, length < minLength {
-            issues.append(PropertyIssue(property: path, value: quoted(text), rule: "length must be at least \(minLength)"))
+            issues.append(PropertyIssue(property: path, value: node.debugDescription, rule: "length must be at least \(minLength)"))
         }
         if let maxLength, length > maxLength {
-            issues.append(PropertyIssue(property: path, value: quoted(text), rule: "length must be at most \(maxLength)"))
+            issues.append(PropertyIssue(property: path, value: node.debugDescription, rule: "length must be at most \(maxLength)"))
         }
         if let pattern, let regex = RegexCache.shared.regex(pattern),
            regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
-            issues.append(PropertyIssue(property: path, value: quoted(text), rule: "must match pattern \(pattern)"))
+            issues.append(PropertyIssue(property: path, value: node.debugDescription, rule: "must match pattern \(pattern)"))
         }
     }
 
@@ -60,7 +80,6 @@ public enum SchemaRules {
     /// Whether NSRegularExpression accepts a schema pattern (some use syntax it does not know; those are not enforced).
     public static func compiles(_ pattern: String) -> Bool { RegexCache.shared.regex(pattern) != nil }
 
-    private static func quoted(_ text: String) -> String { "\"\(text)\"" }
     private static func format(_ d: Double) -> String { d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d) }
 }
 
