@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import HTTPClient
 #if canImport(Glibc)
 import Glibc
@@ -155,22 +150,30 @@ public final class AWSClient {
     /// The error code and message of a JSON (`__type`, `message`) or XML (`<Code>`, `<Message>`) error body.
     static func parseError(_ response: HTTPResponse) -> (String, String) {
         let text = response.bodyText
-        struct JSONError: Decodable {
-            let __type: String?
-            let message: String?
-            let Message: String?
+        if let error = try? JSON(parsing: response.body), error.objectValue != nil {
+            // `__type` may carry a namespace (`com.amazonaws.ssm#ParameterLimitExceeded`); the header a suffix after ':'.
+            let type = error["__type"]?.stringValue.map { String($0.split(separator: "#").last ?? Substring($0)) }
+            let header = response.header("x-amzn-ErrorType").map { String($0.split(separator: ":").first ?? Substring($0)) }
+            let message = error["message"]?.stringValue ?? error["Message"]?.stringValue ?? text
+            return (type ?? header ?? "HTTP\(response.status)", message)
         }
-        if let error = try? JSONDecoder().decode(JSONError.self, from: Data(response.body)) {
-            let type = error.__type.map { String($0.split(separator: "#").last ?? Substring($0)) }
-            return (type ?? response.header("x-amzn-ErrorType") ?? "HTTP\(response.status)", error.message ?? error.Message ?? text)
+        return (xmlElement("Code", in: response.body) ?? "HTTP\(response.status)", xmlElement("Message", in: response.body) ?? text)
+    }
+
+    /// The text of the first `<name>…</name>` in an XML body (moto answers JSON services in XML).
+    /// A byte search, not `String.split(separator: String)`: that one comes from _StringProcessing, ~0.9 MB of the static binary.
+    static func xmlElement(_ name: String, in body: [UInt8]) -> String? {
+        func find(_ needle: [UInt8], from start: Int) -> Int? {
+            var index = start
+            while index + needle.count <= body.count {
+                if body[index..<index + needle.count].elementsEqual(needle) { return index }
+                index += 1
+            }
+            return nil
         }
-        func element(_ name: String) -> String? {
-            let parts = text.split(separator: "<\(name)>", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2 else { return nil }
-            let inner = parts[1].split(separator: "</\(name)>", maxSplits: 1, omittingEmptySubsequences: false)
-            return inner.count == 2 ? String(inner[0]) : nil
-        }
-        return (element("Code") ?? "HTTP\(response.status)", element("Message") ?? text)
+        let open = Array("<\(name)>".utf8)
+        guard let start = find(open, from: 0).map({ $0 + open.count }), let end = find(Array("</\(name)>".utf8), from: start) else { return nil }
+        return String(decoding: body[start..<end], as: UTF8.self)
     }
 
     private func now() -> Double {

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import HTTPClient
 
 /// SSM over the JSON 1.1 protocol.
 public final class SSMClient {
@@ -13,18 +9,10 @@ public final class SSMClient {
     /// `PutParameter` of a `String` parameter, overwriting any previous value; returns the new version.
     @discardableResult
     public func putParameter(name: String, value: String, deadline: Double) throws(AWSError) -> Int {
-        struct Request: Encodable {
-            let Name: String
-            let Value: String
-            let `Type` = "String"
-            let Overwrite = true
-        }
-        struct Response: Decodable { let Version: Int? }
-        let body: [UInt8]
-        do { body = Array(try JSONEncoder().encode(Request(Name: name, Value: value))) } catch { throw .configuration("cannot encode PutParameter: \(error)") }
+        let body = JSON.object(["Name": .string(name), "Value": .string(value), "Type": .string("String"), "Overwrite": .bool(true)]).bytes
         let response = try client.post(headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "AmazonSSM.PutParameter")],
                                        body: body, deadline: deadline)
-        return (try? JSONDecoder().decode(Response.self, from: Data(response.body)))?.Version ?? 0
+        return (try? JSON(parsing: response.body))?["Version"]?.intValue ?? 0
     }
 }
 

@@ -118,7 +118,8 @@ public final class HTTP1Connection {
         var response = HTTPResponse(status: status, headers: headers, body: [])
         if response.header("Connection")?.lowercased() == "close" || parts[0] == "HTTP/1.0" { reusable = false }
         if method == "HEAD" || status == 204 || status == 304 || (100..<200).contains(status) { return response }
-        if response.header("Transfer-Encoding")?.lowercased().contains("chunked") == true {
+        // The last transfer coding decides (RFC 9112 6.1); split by Character, not String, to stay clear of _StringProcessing.
+        if response.header("Transfer-Encoding")?.split(separator: ",").last?.lowercased().trimmingSpaces == "chunked" {
             var body: [UInt8] = []
             while true {
                 let sizeLine = try readLine()

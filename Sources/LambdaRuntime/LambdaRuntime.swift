@@ -1,12 +1,9 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
 import HTTPClient
+
+// No Foundation here (see `JSON`): the environment comes from `environ`, JSON from HTTPClient.
 
 /// What Lambda tells a handler about one invocation.
 public struct InvocationContext: Sendable {
@@ -43,6 +40,22 @@ public struct HandlerError: Error, Sendable, CustomStringConvertible {
 /// An event handler: raw event bytes in, response bytes out. Errors become `/error` posts, never the end of the loop.
 public protocol LambdaHandler {
     func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8]
+}
+
+/// The process environment, read from `environ` (what `ProcessInfo` would give, without linking Foundation).
+public enum ProcessEnvironment {
+    public static func current() -> [String: String] {
+        var variables: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") {
+                variables[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return variables
+    }
 }
 
 public enum Clock {
@@ -122,8 +135,7 @@ public final class RuntimeAPIClient {
     public var requestsOnConnection: Int { connection?.requestCount ?? 0 }
 
     private func errorRequest(_ target: String, _ error: HandlerError) -> HTTPRequest {
-        struct Body: Encodable { let errorMessage: String; let errorType: String }
-        let body = (try? JSONEncoder().encode(Body(errorMessage: error.message, errorType: error.type))).map { Array($0) } ?? []
+        let body = JSON.object(["errorMessage": .string(error.message), "errorType": .string(error.type)]).bytes
         return HTTPRequest(method: "POST", target: target,
                            headers: [("Content-Type", "application/json"), ("Lambda-Runtime-Function-Error-Type", error.type)], body: body)
     }
@@ -134,7 +146,7 @@ public enum LambdaRuntime {
     /// Creates the handler (an error there is reported to `/init/error` and ends the process with status 1),
     /// then serves invocations until the Runtime API goes away (status 2).
     public static func run<H: LambdaHandler>(_ makeHandler: () throws -> H) -> Never {
-        guard let endpoint = ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"] else {
+        guard let endpoint = ProcessEnvironment.current()["AWS_LAMBDA_RUNTIME_API"] else {
             log("runtime: AWS_LAMBDA_RUNTIME_API is not set; this binary runs inside AWS Lambda (or a local Runtime API)")
             exit(1)
         }

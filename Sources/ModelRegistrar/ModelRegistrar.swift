@@ -1,9 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import AWSCore
+import HTTPClient
 import LambdaRuntime
 
 /// Where the registrar writes: abstracted so tests can run the handler without AWS.
@@ -56,7 +52,7 @@ struct RegistrarHandler: LambdaHandler {
         let id = context.requestId
         guard let objects = try S3EventDecoding.objects(in: event) else {
             log("\(id) skipped s3:TestEvent")
-            return try respond(value: nil, skipped: 0, reason: "s3:TestEvent")
+            return respond(value: nil, skipped: 0, reason: "s3:TestEvent")
         }
         var candidates: [UploadedObject] = []
         for object in objects {
@@ -75,7 +71,7 @@ struct RegistrarHandler: LambdaHandler {
                 < (S3EventDecoding.epochMilliseconds($1.element.eventTime) ?? Int64.min, $1.offset)
         })?.element else {
             log("\(id) nothing to register (\(objects.count) records skipped)")
-            return try respond(value: nil, skipped: objects.count,
+            return respond(value: nil, skipped: objects.count,
                                reason: "no ObjectCreated record with a key ending in \(settings.suffix)")
         }
         let deadline = Double(context.deadlineMs) / 1000 - 0.2
@@ -91,28 +87,19 @@ struct RegistrarHandler: LambdaHandler {
                 log("\(id) warning: metric ModelRegistered not put: \(error)")
             }
         }
-        return try respond(value: newest.uri, skipped: objects.count - 1, reason: nil)
+        return respond(value: newest.uri, skipped: objects.count - 1, reason: nil)
     }
 
-    /// `{"statusCode":200,"parameter":…,"value":"s3://…"|null,"skipped":n[,"reason":…]}`: `value` is null when nothing was registered.
-    private func respond(value: String?, skipped: Int, reason: String?) throws -> [UInt8] {
-        struct Response: Encodable {
-            let parameter: String
-            let value: String?
-            let skipped: Int
-            let reason: String?
-            enum CodingKeys: String, CodingKey { case statusCode, parameter, value, skipped, reason }
-            func encode(to encoder: Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(200, forKey: .statusCode)
-                try container.encode(parameter, forKey: .parameter)
-                try container.encode(value, forKey: .value)  // null when nothing was registered
-                try container.encode(skipped, forKey: .skipped)
-                try container.encodeIfPresent(reason, forKey: .reason)
-            }
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(Response(parameter: settings.parameterName, value: value, skipped: skipped, reason: reason)))
+    /// `{"parameter":…,"reason":…,"skipped":n,"statusCode":200,"value":"s3://…"|null}` (keys sorted): `value` is null
+    /// and `reason` says why when nothing was registered.
+    private func respond(value: String?, skipped: Int, reason: String?) -> [UInt8] {
+        var members: [String: JSON] = [
+            "statusCode": .int(200),
+            "parameter": .string(settings.parameterName),
+            "value": value.map(JSON.string) ?? .null,
+            "skipped": .int(skipped),
+        ]
+        if let reason { members["reason"] = .string(reason) }
+        return JSON.object(members).bytes
     }
 }

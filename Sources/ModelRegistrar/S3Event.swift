@@ -1,27 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import HTTPClient
 import LambdaRuntime
-
-/// The parts of an S3 event notification the registrar reads.
-struct S3Event: Decodable {
-    struct Record: Decodable {
-        struct S3: Decodable {
-            struct Bucket: Decodable { let name: String? }
-            struct Object: Decodable { let key: String? }
-            let bucket: Bucket?
-            let object: Object?
-        }
-        let eventName: String?
-        let eventTime: String?
-        let s3: S3?
-    }
-    let Records: [Record]?
-    /// `s3:TestEvent`, sent once when a notification configuration is saved.
-    let Event: String?
-}
 
 /// One uploaded object, decoded.
 struct UploadedObject: Equatable {
@@ -103,38 +81,52 @@ enum S3EventDecoding {
     }
 
     /// The event's records, or nil for `s3:TestEvent`. A malformed event is an error that says what is wrong.
+    ///
+    /// Only the fields the registrar needs are read: `Records[].eventName`, `.eventTime` (optional), `.s3.bucket.name`
+    /// and `.s3.object.key`; anything else in the notification is ignored.
     static func objects(in event: [UInt8]) throws(HandlerError) -> [UploadedObject]? {
-        let decoded: S3Event
+        func invalid(_ message: String) -> HandlerError { HandlerError(type: "InvalidEvent", message: message) }
+        let document: JSON
         do {
-            decoded = try JSONDecoder().decode(S3Event.self, from: Data(event))
+            document = try JSON(parsing: event)
         } catch {
-            throw HandlerError(type: "InvalidEvent", message: "the event is not an S3 event notification: \(describe(error))")
+            throw invalid("the event is not an S3 event notification: \(error)")
         }
-        guard let records = decoded.Records else {
-            if decoded.Event == "s3:TestEvent" { return nil }
-            throw HandlerError(type: "InvalidEvent", message: "the event has no Records array (expected an S3 event notification)")
+        guard document.objectValue != nil else {
+            throw invalid("the event is not an S3 event notification: it is \(document.kind), not an object")
         }
+        guard let recordsValue = document["Records"], recordsValue != .null else {
+            if document["Event"]?.stringValue == "s3:TestEvent" { return nil }
+            throw invalid("the event has no Records array (expected an S3 event notification)")
+        }
+        guard let records = recordsValue.arrayValue else { throw invalid("Records is \(recordsValue.kind), not an array") }
         var objects: [UploadedObject] = []
         for (index, record) in records.enumerated() {
-            func missing(_ field: String) -> HandlerError {
-                HandlerError(type: "InvalidEvent", message: "Records[\(index)].\(field) is missing")
+            /// The string at `path` below this record; missing (or null) and mistyped fields are named in the error.
+            func string(_ path: String, required: Bool = true) throws(HandlerError) -> String? {
+                var value: JSON? = record
+                for part in path.split(separator: ".") {
+                    guard let current = value, current != .null else { break }
+                    guard current.objectValue != nil else {
+                        throw invalid("Records[\(index)].\(path) is missing: its parent is \(current.kind), not an object")
+                    }
+                    value = current[String(part)]
+                }
+                guard let value, value != .null else {
+                    if required { throw invalid("Records[\(index)].\(path) is missing") }
+                    return nil
+                }
+                guard let text = value.stringValue else { throw invalid("Records[\(index)].\(path) is \(value.kind), not a string") }
+                if required, text.isEmpty { throw invalid("Records[\(index)].\(path) is empty") }
+                return text
             }
-            guard let name = record.eventName else { throw missing("eventName") }
-            guard let bucket = record.s3?.bucket?.name, !bucket.isEmpty else { throw missing("s3.bucket.name") }
-            guard let key = record.s3?.object?.key, !key.isEmpty else { throw missing("s3.object.key") }
-            objects.append(UploadedObject(bucket: bucket, key: try decodeKey(key), eventTime: record.eventTime ?? "", eventName: name))
+            guard record.objectValue != nil else { throw invalid("Records[\(index)] is \(record.kind), not an object") }
+            let name = try string("eventName")!
+            let bucket = try string("s3.bucket.name")!
+            let key = try string("s3.object.key")!
+            let time = try string("eventTime", required: false) ?? ""
+            objects.append(UploadedObject(bucket: bucket, key: try decodeKey(key), eventTime: time, eventName: name))
         }
         return objects
-    }
-
-    private static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return path.isEmpty ? context.debugDescription : "\(path.hasPrefix(".") ? String(path.dropFirst()) : path): \(context.debugDescription)"
-        default:
-            return "\(error)"
-        }
     }
 }

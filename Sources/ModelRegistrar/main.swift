@@ -1,14 +1,9 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import AWSCore
 import LambdaRuntime
 
 // The `bootstrap` of the model registrar: configuration errors are reported to /init/error.
 LambdaRuntime.run { () throws -> RegistrarHandler in
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current()
     let settings = try RegistrarSettings(environment: environment)
     guard let credentials = Credentials.fromEnvironment(environment) else {
         throw HandlerError(type: "Runtime.ConfigurationError", message: "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")

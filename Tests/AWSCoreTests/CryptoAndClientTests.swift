@@ -54,6 +54,16 @@ final class EndpointAndErrorTests: XCTestCase {
         let xml = HTTPResponse(status: 403, headers: [], body: Array("<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>bad</Message></Error></ErrorResponse>".utf8))
         XCTAssertEqual(AWSClient.parseError(xml).0, "SignatureDoesNotMatch")
         XCTAssertEqual(AWSClient.parseError(xml).1, "bad")
+        // A code only in the header (with its suffix), a body that is neither, an unterminated element.
+        let header = HTTPResponse(status: 400, headers: [("x-amzn-ErrorType", "ThrottlingException:http://internal.amazon.com/coral/")],
+                                  body: Array(#"{"Message":"slow down"}"#.utf8))
+        XCTAssertEqual(AWSClient.parseError(header).0, "ThrottlingException")
+        XCTAssertEqual(AWSClient.parseError(header).1, "slow down")
+        let plain = HTTPResponse(status: 502, headers: [], body: Array("Bad Gateway".utf8))
+        XCTAssertEqual(AWSClient.parseError(plain).0, "HTTP502")
+        XCTAssertEqual(AWSClient.parseError(plain).1, "Bad Gateway")
+        XCTAssertNil(AWSClient.xmlElement("Code", in: Array("<Code>unterminated".utf8)))
+        XCTAssertEqual(AWSClient.xmlElement("Code", in: Array("<Code></Code>".utf8)), "")
     }
 
     func testRetryClassification() {

@@ -117,7 +117,17 @@ final class RegistrarTests: XCTestCase {
             (#"{"hello": 1}"#, "no Records array"),
             (#"{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}}}]}"#, "Records[0].s3.object.key is missing"),
             (#"{"Records": [{"s3": {}}]}"#, "Records[0].eventName is missing"),
-            (#"{"Records": "x"}"#, "Records"),
+            (#"{"Records": "x"}"#, "Records is a string, not an array"),
+            (#"{"Records": [7]}"#, "Records[0] is a number, not an object"),
+            (#"{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": {"key": 5}}}]}"#,
+             "Records[0].s3.object.key is a number, not a string"),
+            (#"{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": "b", "object": {"key": "k"}}}]}"#,
+             "Records[0].s3.bucket.name is missing: its parent is a string, not an object"),
+            (#"{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": {"key": ""}}}]}"#,
+             "Records[0].s3.object.key is empty"),
+            ("[]", "it is an array, not an object"),
+            (#"{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": {"key": "bad%2"}}}]}"#,
+             "invalid percent escape"),
         ]
         for (text, message) in cases {
             XCTAssertThrowsError(try handler.handle(Array(text.utf8), context: context), text) { error in
