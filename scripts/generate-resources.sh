@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates Sources/AWSResources/Generated from the registry schemas shipped with cfn-lint,
-# or with --check fails when the committed code differs from a fresh generation.
+# or with --check fails when the committed code differs from a fresh generation (naming each differing,
+# missing or extra file). SWIFT_RUN_FLAGS passes extra flags to swift run (e.g. "--scratch-path .build-gen").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pinned=1.51.0
@@ -10,4 +11,4 @@ if [ "$version" != "$pinned" ]; then
   exit 1
 fi
 schemas=$(python3 -c 'import cfnlint,os; print(os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas"))')
-swift run -c release ResourceGenerator --schemas "$schemas" --cfn-lint-version "$version" "$@"
+swift run ${SWIFT_RUN_FLAGS:-} ResourceGenerator --schemas "$schemas" --cfn-lint-version "$version" "$@"
