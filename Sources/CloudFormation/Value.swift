@@ -156,8 +156,18 @@ public struct SubInterpolation: StringInterpolationProtocol {
     public mutating func appendInterpolation(_ value: Int) { appendText(String(value)) }
 
     private mutating func appendText(_ text: String) {
-        template += Self.escape(text)
+        appendTemplate(Self.escape(text))
         plain += text
+    }
+
+    /// Appends already-escaped template text. A `$` ending one piece and a `{` starting the next would form
+    /// a `${` neither piece escaped, so that pair is written as the escape `${!`.
+    private mutating func appendTemplate(_ escaped: String) {
+        if template.hasSuffix("$"), escaped.hasPrefix("{") {
+            template += "{!" + escaped.dropFirst()
+        } else {
+            template += escaped
+        }
     }
 
     mutating func append(_ node: TemplateValue) {
@@ -168,7 +178,7 @@ public struct SubInterpolation: StringInterpolationProtocol {
         case .bool(let b): appendText(b ? "true" : "false")
         case .sub(let inner, let innerVariables) where innerVariables.isEmpty:
             // A variable-free Fn::Sub inlines into this one: one Fn::Sub instead of a nested pair.
-            template += inner
+            appendTemplate(inner)
             hasPlaceholder = true
         case .pseudo(let p) where p != .noValue:
             template += "${\(p.rawValue)}"
