@@ -51,6 +51,18 @@ public final class Parameter<T: TemplateLiteral>: TemplateElement {
         if let allowedPattern, (try? NSRegularExpression(pattern: allowedPattern)) == nil {
             report.error(self, property: "AllowedPattern", value: allowedPattern, rule: "must be a valid regular expression")
         }
+        if type == .number, let defaultValue, let number = Double(templateValue: defaultValue) {
+            let text = JSONWriter.formatNumber(number)
+            if let minValue, number < minValue {
+                report.error(self, property: "Default", value: text, rule: "must be at least \(JSONWriter.formatNumber(minValue)) (MinValue)")
+            }
+            if let maxValue, number > maxValue {
+                report.error(self, property: "Default", value: text, rule: "must be at most \(JSONWriter.formatNumber(maxValue)) (MaxValue)")
+            }
+            if !allowedValues.isEmpty, !allowedValues.contains(where: { Double(templateValue: $0) == number }) {
+                report.error(self, property: "Default", value: text, rule: "must be one of AllowedValues")
+            }
+        }
         guard case .string(let text)? = defaultValue else { return }
         if let minLength, text.count < minLength {
             report.error(self, property: "Default", value: text, rule: "length must be at least \(minLength) (MinLength)")

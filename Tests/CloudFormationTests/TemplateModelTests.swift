@@ -12,7 +12,7 @@ import Testing
                                     constraintDescription: "lower-case letters", minLength: 3, maxLength: 4)
         _ = Parameter<String>(stack, "Token", description: "API token", noEcho: true)
         _ = Parameter<Double>(stack, "Count", description: "How many", default: 3, allowedValues: [1, 3, 5], minValue: 1, maxValue: 10)
-        _ = Parameter<Double>(stack, "Ratio", default: 0.25, minValue: 0.5, maxValue: 2.5)
+        _ = Parameter<Double>(stack, "Ratio", default: 0.25, minValue: 0.125, maxValue: 2.5)
         _ = Parameter<[String]>(stack, "Subnets", description: "Subnet ids", default: ["subnet-a", "subnet-b"])
         _ = Parameter<String>(stack, "ImageId", type: .ssmString, description: "AMI from SSM", default: "/aws/service/ami/latest")
         _ = Mapping(stack, "RegionMap", [
@@ -60,7 +60,7 @@ import Testing
         expectJSON(template[path: "Parameters", "Token"], #"{"Type": "String", "Description": "API token", "NoEcho": true}"#)
         expectJSON(template[path: "Parameters", "Count"],
                    #"{"Type": "Number", "Description": "How many", "Default": 3, "AllowedValues": [1, 3, 5], "MinValue": 1, "MaxValue": 10}"#)
-        expectJSON(template[path: "Parameters", "Ratio"], #"{"Type": "Number", "Default": 0.25, "MinValue": 0.5, "MaxValue": 2.5}"#)
+        expectJSON(template[path: "Parameters", "Ratio"], #"{"Type": "Number", "Default": 0.25, "MinValue": 0.125, "MaxValue": 2.5}"#)
         expectJSON(template[path: "Parameters", "Subnets"],
                    #"{"Type": "CommaDelimitedList", "Description": "Subnet ids", "Default": "subnet-a,subnet-b"}"#)
         expectJSON(template[path: "Parameters", "ImageId"],
