@@ -313,7 +313,13 @@ struct Synthesizer {
         let outputId = "Export\(element.logicalId)\(suffix)"
         let exportName = "\(producer.stackName):\(element.logicalId)\(suffix)"
         let key = ObjectIdentifier(producer)
-        if !(exports[key] ?? []).contains(where: { $0.outputId == outputId }) {
+        if let existing = (exports[key] ?? []).first(where: { $0.outputId == outputId }) {
+            // Two different values can map to one name (`Db` + `Endpoint.Address` and `DbEndpoint` + `Address`).
+            if JSONWriter.write(existing.value) != JSONWriter.write(local) {
+                report.error(owner, property: property, value: element.path + (attribute.map { ".\($0)" } ?? ""),
+                             rule: "its cross-stack export \(exportName) is already used for another value (\(existing.value.debugDescription)); rename one of the constructs")
+            }
+        } else {
             exports[key, default: []].append((outputId, exportName, local))
         }
         addStackDependency(from: stack, to: producer)
