@@ -25,6 +25,11 @@ struct Synthesizer {
     mutating func run() throws -> Synthesis {
         let stacks = app.stacks
         checkStackNames(stacks)
+        for stack in stacks {
+            for other in stack.explicitDependencies where other.app !== app {
+                report.error(stack, property: "Dependencies", value: other.stackName, rule: "depends on a stack that is not in this app")
+            }
+        }
         var elements: [ObjectIdentifier: [TemplateElement]] = [:]
         for stack in stacks {
             elements[ObjectIdentifier(stack)] = collectElements(of: stack)

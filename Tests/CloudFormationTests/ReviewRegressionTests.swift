@@ -246,3 +246,21 @@ struct TestClusterEndpoint: ResourceProperties {
         #expect(snapshot(directory) == before)
     }
 }
+
+@Suite struct ForeignStackDependencyTests {
+    /// Before the fix the foreign stack was silently listed in the manifest's DependsOn, though the app never deploys it.
+    @Test func explicitDependencyOnAStackOfAnotherAppIsAnError() {
+        let app = App()
+        let stack = Stack(app, "Main")
+        _ = Queue(stack, "Q", TestQueue())
+        let foreign = Stack(App(), "Foreign")
+        _ = Queue(foreign, "Q", TestQueue())
+        stack.addDependency(foreign)
+        let errors = synthesisErrors(app)
+        #expect(errors.count == 1)
+        #expect(errors.first?.path == "Main")
+        #expect(errors.first?.property == "Dependencies")
+        #expect(errors.first?.value == "Foreign")
+        #expect(errors.first?.rule == "depends on a stack that is not in this app")
+    }
+}
