@@ -25,6 +25,14 @@ struct Rules: Equatable {
     var maxItems: Int?
     /// Allowed values of the items of a list of enum strings (the list itself is `Value<[String]>`).
     var itemValues: [String]?
+    /// Pattern and lengths of each string item of a list of strings.
+    var itemPattern: String?
+    var itemMinLength: Int?
+    var itemMaxLength: Int?
+    /// `uniqueItems` on a list of scalars.
+    var uniqueItems = false
+    /// The pattern every key of a map must match (its single `patternProperties` key).
+    var keyPattern: String?
 }
 
 struct PropertyModel {
@@ -57,6 +65,10 @@ struct StructModel {
     let doc: String
     var properties: [PropertyModel] = []
     var enums: [EnumModel] = []
+    /// Groups of optional properties of which exactly one must be set (`requiredXor`, `oneOf` of single `required`s).
+    var exactlyOne: [[String]] = []
+    /// Groups of optional properties of which at least one must be set (`anyOf` of single `required`s).
+    var atLeastOne: [[String]] = []
 }
 
 /// Maps one resource schema to Swift structs: the resource itself plus every definition it reaches.
@@ -72,15 +84,18 @@ struct TypeMapper {
     mutating func map() -> (resource: StructModel, nested: [StructModel]) {
         let readOnlyTopLevel = Set(schema.readOnly.filter { !$0.contains("/") })
             .subtracting(settableReadOnlyProperties[schema.typeName] ?? [])
-        let resource = buildStruct(name: schema.resourceName, doc: schema.description, properties: schema.properties,
+        var resource = buildStruct(name: schema.resourceName, doc: schema.description, properties: schema.properties,
                                    required: schema.required, excluding: readOnlyTopLevel, createOnly: schema.createOnly)
+        Self.addPresenceGroups(schema.combinators, to: &resource)
         while let next = pending.popLast() {
             guard structs[next] == nil, let definitionName = definitionNames[next],
                   let definition = schema.definitions[definitionName] as? [String: Any] else { continue }
             structs[next] = StructModel(name: next, doc: "")  // placeholder against recursion
-            structs[next] = buildStruct(name: next, doc: definition["description"] as? String ?? "",
-                                        properties: definition["properties"] as? [String: Any] ?? [:],
-                                        required: Set(definition["required"] as? [String] ?? []), excluding: [], createOnly: [])
+            var model = buildStruct(name: next, doc: definition["description"] as? String ?? "",
+                                    properties: definition["properties"] as? [String: Any] ?? [:],
+                                    required: Set(definition["required"] as? [String] ?? []), excluding: [], createOnly: [])
+            Self.addPresenceGroups(definition, to: &model)
+            structs[next] = model
         }
         return (resource, structs.values.sorted { $0.name < $1.name })
     }
@@ -97,6 +112,27 @@ struct TypeMapper {
                 doc: property["description"] as? String ?? "", createOnly: createOnly.contains(key), rules: rules))
         }
         return model
+    }
+
+    /// The simple combinator forms: `requiredXor: [A, B]` (cfn-lint), and `oneOf`/`anyOf` whose every branch is only
+    /// `{"required": [one property]}`. Other combinators are left to cfn-lint. Groups naming a required or unknown
+    /// property are skipped.
+    static func addPresenceGroups(_ object: [String: Any], to model: inout StructModel) {
+        let optional = Set(model.properties.filter { !$0.required }.map(\.jsonName))
+        func singles(_ branches: Any?) -> [String]? {
+            guard let branches = branches as? [[String: Any]], branches.count > 1 else { return nil }
+            var names: [String] = []
+            for branch in branches {
+                guard branch.count == 1, let required = branch["required"] as? [String], required.count == 1 else { return nil }
+                names.append(required[0])
+            }
+            return names
+        }
+        if let names = object["requiredXor"] as? [String], names.count > 1, Set(names).isSubset(of: optional) {
+            model.exactlyOne.append(names.sorted())
+        }
+        if let names = singles(object["oneOf"]), Set(names).isSubset(of: optional) { model.exactlyOne.append(names.sorted()) }
+        if let names = singles(object["anyOf"]), Set(names).isSubset(of: optional) { model.atLeastOne.append(names.sorted()) }
     }
 
     private mutating func structName(forDefinition definition: String) -> String {
@@ -146,10 +182,17 @@ struct TypeMapper {
         case "array":
             guard let items = property["items"] as? [String: Any] else { return (.json, rules) }
             var itemOwner = owner
-            let (itemKind, _) = resolve(items, name: name + "Item", owner: &itemOwner, depth: depth + 1)
+            let (itemKind, itemRules) = resolve(items, name: name + "Item", owner: &itemOwner, depth: depth + 1)
             switch itemKind {
             case .structure(let structName): return (.structures(structName), rules)
-            case .value(let element) where ["String", "Int", "Double", "Bool"].contains(element): return (.value("[\(element)]"), rules)
+            case .value(let element) where ["String", "Int", "Double", "Bool"].contains(element):
+                rules.uniqueItems = property["uniqueItems"] as? Bool ?? false
+                if element == "String" {
+                    rules.itemPattern = itemRules.pattern
+                    rules.itemMinLength = itemRules.minLength
+                    rules.itemMaxLength = itemRules.maxLength
+                }
+                return (.value("[\(element)]"), rules)
             case .value:  // arrays of enum values: plain strings, items checked against the enum
                 var itemRules = rules
                 let resolvedItems = (items["$ref"] as? String).flatMap { schema.definitions[String($0.dropFirst("#/definitions/".count))] as? [String: Any] } ?? items
@@ -162,7 +205,11 @@ struct TypeMapper {
                 let patterned = (property["patternProperties"] as? [String: Any])?.values.first as? [String: Any]
                 let additional = property["additionalProperties"] as? [String: Any]
                 let valueType = (patterned ?? additional)?["type"]
-                if valueType as? String == "string" || (valueType as? [String])?.contains("string") == true { return (.map, Rules()) }
+                if valueType as? String == "string" || (valueType as? [String])?.contains("string") == true {
+                    var mapRules = Rules()
+                    if let keys = (property["patternProperties"] as? [String: Any])?.keys, keys.count == 1 { mapRules.keyPattern = keys.first }
+                    return (.map, mapRules)
+                }
             }
             return (.json, Rules())
         default:

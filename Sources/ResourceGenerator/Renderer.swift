@@ -35,9 +35,46 @@ struct Renderer {
         var out = "\nextension Resource where Properties == \(schema.service).\(schema.resourceName) {\n"
         for attribute in attributes {
             let name = "attr" + attribute.split(separator: ".").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-            out += "    /// `Fn::GetAtt \(attribute)`.\n    public var \(name): Value<String> { getAtt(\"\(attribute)\") }\n"
+            let (type, description) = attributeType(attribute)
+            // Objects and lists of objects have no typed accessor: `getAtt(_:as:)` still reaches them.
+            guard let type else { continue }
+            let doc = Naming.doc(description)
+            out += "    /// `Fn::GetAtt \(attribute)`\(doc.isEmpty ? "." : ": \(doc)")\n"
+            out += "    public var \(name): Value<\(type)> { getAtt(\"\(attribute)\"\(type == "String" ? "" : ", as: \(type).self")) }\n"
         }
         return out + "}\n"
+    }
+
+    /// The Swift literal type of a read-only property (`Endpoint.Address`) and its description; `nil` for objects.
+    func attributeType(_ attribute: String) -> (String?, String) {
+        func resolved(_ node: [String: Any]?) -> [String: Any]? {
+            guard var node else { return nil }
+            while let ref = node["$ref"] as? String, ref.hasPrefix("#/definitions/"),
+                  let definition = schema.definitions[String(ref.dropFirst("#/definitions/".count))] as? [String: Any] {
+                var merged = definition
+                for (key, value) in node where key != "$ref" { merged[key] = value }
+                node = merged
+            }
+            return node
+        }
+        var segments = attribute.split(separator: ".").map(String.init)
+        var node = resolved(schema.properties[segments.removeFirst()] as? [String: Any])
+        for segment in segments { node = resolved((node?["properties"] as? [String: Any])?[segment] as? [String: Any]) }
+        guard let node else { return ("String", "") }  // not in the schema (a cfn-lint exception): a name or ID
+        let description = node["description"] as? String ?? ""
+        func scalar(_ node: [String: Any]) -> String? {
+            switch node["type"] as? String {
+            case "string": "String"
+            case "integer": "Int"
+            case "number": "Double"
+            case "boolean": "Bool"
+            default: nil
+            }
+        }
+        if node["type"] as? String == "array" {
+            return (resolved(node["items"] as? [String: Any]).flatMap(scalar).map { "[\($0)]" }, description)
+        }
+        return (scalar(node), description)
     }
 
     /// `TaggableProperties` when `Tags` is a list of Key/Value structs.
@@ -165,6 +202,22 @@ struct Renderer {
                     if let values = r.itemValues {
                         lines.append("SchemaRules.itemsAllowed(\(value)\(optional).node, \(path), &issues, [\(values.map { "\"\(escape($0))\"" }.joined(separator: ", "))])")
                     }
+                    if r.itemPattern != nil || r.itemMinLength != nil || r.itemMaxLength != nil {
+                        var arguments = ["\(value)\(optional).node", path, "&issues"]
+                        if let pattern = r.itemPattern {
+                            if Self.compiles(pattern) {
+                                arguments.append("pattern: \"\(escape(pattern))\"")
+                            } else {
+                                lines.append("\(Self.skippedPatternMarker) \(pattern.replacingOccurrences(of: "\n", with: "\\n"))")
+                            }
+                        }
+                        if let minLength = r.itemMinLength { arguments.append("minLength: \(minLength)") }
+                        if let maxLength = r.itemMaxLength { arguments.append("maxLength: \(maxLength)") }
+                        if arguments.count > 3 { lines.append("SchemaRules.stringItems(\(arguments.joined(separator: ", ")))") }
+                    }
+                    if r.uniqueItems {
+                        lines.append("SchemaRules.uniqueItems(\(value)\(optional).node, \(path), &issues)")
+                    }
                 } else if !["String", "Int", "Double", "Bool"].contains(element) {
                     lines.append("SchemaRules.allowed(\(value), \(path), &issues)")
                 }
@@ -176,10 +229,26 @@ struct Renderer {
                 }
                 lines.append("for (index, item) in (\(value) ?? []).enumerated() { item.validate(&issues, at: \"\\(\(path))[\\(index)]\") }"
                     .replacingOccurrences(of: "(\(value) ?? [])", with: property.required ? value : "(\(value) ?? [])"))
-            case .map, .json:
+            case .map:
+                if let pattern = r.keyPattern {
+                    if Self.compiles(pattern) {
+                        lines.append("SchemaRules.keys(\(value), \(path), &issues, pattern: \"\(escape(pattern))\")")
+                    } else {
+                        lines.append("\(Self.skippedPatternMarker) \(pattern.replacingOccurrences(of: "\n", with: "\\n"))")
+                    }
+                }
+            case .json:
                 break
             }
         }
+        func presence(_ names: [String]) -> String {
+            "[" + names.map { name in
+                let swiftName = model.properties.first { $0.jsonName == name }!.swiftName.trimmingCharacters(in: ["`"])
+                return "(\"\(name)\", SchemaRules.isSet(self.\(swiftName)))"
+            }.joined(separator: ", ") + "]"
+        }
+        for group in model.exactlyOne { lines.append("SchemaRules.exactlyOne(\(presence(group)), path, &issues)") }
+        for group in model.atLeastOne { lines.append("SchemaRules.atLeastOne(\(presence(group)), path, &issues)") }
         var out = ""
         if isResource {
             out += "\n\(indent)public func validate(_ issues: inout [PropertyIssue]) {\n\(indent)    validate(&issues, at: \"\")\n\(indent)}\n"

@@ -18,6 +18,8 @@ let extraAttributes: [String: [String]] = [
     "AWS::SageMaker::Endpoint": ["EndpointName"],
     "AWS::SQS::Queue": ["QueueName"],
     "AWS::SNS::Topic": ["TopicName"],
+    // CloudFormation documents GetAtt Type and Value; cfn-lint accepts every property of this type.
+    "AWS::SSM::Parameter": ["Type", "Value"],
 ]
 
 /// Properties a registry schema lists as read-only that CloudFormation (and cfn-lint) accept as input.
@@ -35,6 +37,8 @@ struct ResourceSchema {
     let readOnly: [String]
     let createOnly: Set<String>
     let primaryIdentifier: [String]
+    /// Top-level `requiredXor`, `oneOf` and `anyOf`, for the simple presence rules.
+    let combinators: [String: Any]
 
     init(json: [String: Any]) throws {
         guard let typeName = json["typeName"] as? String else { throw GeneratorError("schema without typeName") }
@@ -45,6 +49,7 @@ struct ResourceSchema {
         required = Set(json["required"] as? [String] ?? [])
         readOnly = (json["readOnlyProperties"] as? [String] ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
         createOnly = Set((json["createOnlyProperties"] as? [String] ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") })
+        combinators = json.filter { ["requiredXor", "oneOf", "anyOf"].contains($0.key) }
         primaryIdentifier = (json["primaryIdentifier"] as? [String] ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
     }
 

@@ -39,9 +39,9 @@ final class GeneratedRulesTests: XCTestCase {
         XCTAssertTrue(found.contains { $0.property == "LifecycleConfiguration.Rules[1].ObjectSizeGreaterThan" && $0.value == "\"big\"" }, "\(found)")
         XCTAssertFalse(found.contains { $0.property.contains("Rules[0]") })
         let dimensions = (0..<31).map { CloudWatch.Alarm.Dimension(name: Value("D\($0)"), value: "v") }
-        let alarm = issues(CloudWatch.Alarm(comparisonOperator: .init(.greaterThanThreshold), dimensions: dimensions, evaluationPeriods: 1))
+        let alarm = issues(CloudWatch.Alarm(comparisonOperator: .init(.greaterThanThreshold), dimensions: dimensions, evaluationPeriods: 1, metricName: "Errors"))
         XCTAssertTrue(alarm.contains { $0.property == "Dimensions" && $0.value == "31 items" && $0.rule == "must have at most 30 items" }, "\(alarm)")
-        XCTAssertFalse(issues(CloudWatch.Alarm(comparisonOperator: .init(.greaterThanThreshold), dimensions: Array(dimensions.prefix(30)), evaluationPeriods: 1))
+        XCTAssertFalse(issues(CloudWatch.Alarm(comparisonOperator: .init(.greaterThanThreshold), dimensions: Array(dimensions.prefix(30)), evaluationPeriods: 1, metricName: "Errors"))
             .contains { $0.property == "Dimensions" })
     }
 

@@ -14,10 +14,10 @@ final class RuleKindsTests: XCTestCase {
     private let role: Value<String> = "arn:aws:iam::123456789012:role/r"
 
     func testEnumRejectsAValueOutsideTheSchemaAndAcceptsACase() {
-        let bad = issues(CloudWatch.Alarm(comparisonOperator: Value(node: "Bigger"), evaluationPeriods: 1))
+        let bad = issues(CloudWatch.Alarm(comparisonOperator: Value(node: "Bigger"), evaluationPeriods: 1, metricName: "Errors"))
         XCTAssertEqual(bad.first { $0.property == "ComparisonOperator" }?.value, "\"Bigger\"")
         XCTAssertTrue(bad.contains { $0.property == "ComparisonOperator" && $0.rule.hasPrefix("must be one of ") && $0.rule.contains("GreaterThanOrEqualToThreshold") }, "\(bad)")
-        XCTAssertEqual(issues(CloudWatch.Alarm(comparisonOperator: .init(.greaterThanOrEqualToThreshold), evaluationPeriods: 1, statistic: .init(.average))), [])
+        XCTAssertEqual(issues(CloudWatch.Alarm(comparisonOperator: .init(.greaterThanOrEqualToThreshold), evaluationPeriods: 1, metricName: "Errors", statistic: .init(.average))), [])
     }
 
     func testListOfEnumValuesChecksEachLiteralItem() {
@@ -55,7 +55,7 @@ final class RuleKindsTests: XCTestCase {
     func testIntrinsicsInEnumAndListSlotsAreNotChecked() {
         let stack = Stack(App(), "S")
         let op = Parameter<String>(stack, "Op")
-        let alarm = CloudWatch.Alarm(comparisonOperator: Value(node: op.value.node), evaluationPeriods: Value(node: op.value.node))
+        let alarm = CloudWatch.Alarm(comparisonOperator: Value(node: op.value.node), evaluationPeriods: Value(node: op.value.node), metricName: "Errors")
         XCTAssertEqual(issues(alarm), [])
         let function = Lambda.Function(architectures: Value([op.value]), code: .init(zipFile: "x"), memorySize: Value(node: op.value.node), role: op.value)
         XCTAssertEqual(issues(function), [])

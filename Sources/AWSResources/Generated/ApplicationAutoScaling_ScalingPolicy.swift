@@ -115,6 +115,7 @@ extension ApplicationAutoScaling {
             SchemaRules.allowed(self.serviceNamespace, SchemaRules.join(path, "ServiceNamespace"), &issues)
             self.stepScalingPolicyConfiguration?.validate(&issues, at: SchemaRules.join(path, "StepScalingPolicyConfiguration"))
             self.targetTrackingScalingPolicyConfiguration?.validate(&issues, at: SchemaRules.join(path, "TargetTrackingScalingPolicyConfiguration"))
+            SchemaRules.exactlyOne([("ResourceId", SchemaRules.isSet(self.resourceId)), ("ScalingTargetId", SchemaRules.isSet(self.scalingTargetId))], path, &issues)
         }
 
         public struct CustomizedMetricSpecification: PropertyType {

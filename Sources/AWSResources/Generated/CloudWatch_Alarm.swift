@@ -151,6 +151,7 @@ extension CloudWatch {
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
             SchemaRules.items(self.alarmActions?.node, SchemaRules.join(path, "AlarmActions"), &issues, minItems: 0, maxItems: nil)
+            SchemaRules.stringItems(self.alarmActions?.node, SchemaRules.join(path, "AlarmActions"), &issues, minLength: 1, maxLength: 1024)
             SchemaRules.string(self.alarmDescription, SchemaRules.join(path, "AlarmDescription"), &issues, minLength: 0, maxLength: 1024)
             SchemaRules.string(self.alarmName, SchemaRules.join(path, "AlarmName"), &issues, minLength: 1, maxLength: 255)
             SchemaRules.allowed(self.comparisonOperator, SchemaRules.join(path, "ComparisonOperator"), &issues)
@@ -162,10 +163,12 @@ extension CloudWatch {
             SchemaRules.number(self.evaluationInterval, SchemaRules.join(path, "EvaluationInterval"), &issues, minimum: 10, maximum: 3600)
             SchemaRules.number(self.evaluationPeriods, SchemaRules.join(path, "EvaluationPeriods"), &issues, minimum: 1)
             SchemaRules.items(self.insufficientDataActions?.node, SchemaRules.join(path, "InsufficientDataActions"), &issues, minItems: 0, maxItems: nil)
+            SchemaRules.stringItems(self.insufficientDataActions?.node, SchemaRules.join(path, "InsufficientDataActions"), &issues, minLength: 1, maxLength: 1024)
             SchemaRules.string(self.metricName, SchemaRules.join(path, "MetricName"), &issues, minLength: 1, maxLength: 255)
             for (index, item) in (self.metrics ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Metrics"))[\(index)]") }
             SchemaRules.string(self.namespace, SchemaRules.join(path, "Namespace"), &issues, pattern: "^[^:]", minLength: 1, maxLength: 255)
             SchemaRules.items(self.okActions?.node, SchemaRules.join(path, "OKActions"), &issues, minItems: 0, maxItems: nil)
+            SchemaRules.stringItems(self.okActions?.node, SchemaRules.join(path, "OKActions"), &issues, minLength: 1, maxLength: 1024)
             SchemaRules.number(self.period, SchemaRules.join(path, "Period"), &issues, minimum: 1)
             SchemaRules.allowed(self.statistic, SchemaRules.join(path, "Statistic"), &issues)
             SchemaRules.items(self.tags?.count, SchemaRules.join(path, "Tags"), &issues, minItems: nil, maxItems: 50)
@@ -173,6 +176,7 @@ extension CloudWatch {
             SchemaRules.string(self.thresholdMetricId, SchemaRules.join(path, "ThresholdMetricId"), &issues, minLength: 1, maxLength: 255)
             SchemaRules.allowed(self.treatMissingData, SchemaRules.join(path, "TreatMissingData"), &issues)
             SchemaRules.allowed(self.unit, SchemaRules.join(path, "Unit"), &issues)
+            SchemaRules.exactlyOne([("MetricName", SchemaRules.isSet(self.metricName)), ("Metrics", SchemaRules.isSet(self.metrics))], path, &issues)
         }
 
         public struct AlarmPromQLCriteria: PropertyType {

@@ -47,23 +47,26 @@ extension IAM {
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
             SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, minLength: 0, maxLength: 1000)
+            SchemaRules.uniqueItems(self.groups?.node, SchemaRules.join(path, "Groups"), &issues)
             SchemaRules.string(self.path, SchemaRules.join(path, "Path"), &issues, pattern: "^((/[A-Za-z0-9\\.,\\+@=_-]+)*)/$", minLength: 1, maxLength: 512)
             SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
+            SchemaRules.uniqueItems(self.roles?.node, SchemaRules.join(path, "Roles"), &issues)
+            SchemaRules.uniqueItems(self.users?.node, SchemaRules.join(path, "Users"), &issues)
         }
     }
 }
 
 extension Resource where Properties == IAM.ManagedPolicy {
     /// `Fn::GetAtt AttachmentCount`.
-    public var attrAttachmentCount: Value<String> { getAtt("AttachmentCount") }
+    public var attrAttachmentCount: Value<Int> { getAtt("AttachmentCount", as: Int.self) }
     /// `Fn::GetAtt CreateDate`.
     public var attrCreateDate: Value<String> { getAtt("CreateDate") }
     /// `Fn::GetAtt DefaultVersionId`.
     public var attrDefaultVersionId: Value<String> { getAtt("DefaultVersionId") }
     /// `Fn::GetAtt IsAttachable`.
-    public var attrIsAttachable: Value<String> { getAtt("IsAttachable") }
+    public var attrIsAttachable: Value<Bool> { getAtt("IsAttachable", as: Bool.self) }
     /// `Fn::GetAtt PermissionsBoundaryUsageCount`.
-    public var attrPermissionsBoundaryUsageCount: Value<String> { getAtt("PermissionsBoundaryUsageCount") }
+    public var attrPermissionsBoundaryUsageCount: Value<Int> { getAtt("PermissionsBoundaryUsageCount", as: Int.self) }
     /// `Fn::GetAtt PolicyArn`.
     public var attrPolicyArn: Value<String> { getAtt("PolicyArn") }
     /// `Fn::GetAtt PolicyId`.

@@ -40,6 +40,7 @@ extension IAM {
             SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
             SchemaRules.required(self.policyName.node, SchemaRules.join(path, "PolicyName"), &issues)
             SchemaRules.string(self.policyName, SchemaRules.join(path, "PolicyName"), &issues, pattern: "^[\\w+=,.@-]+$", minLength: 1, maxLength: 128)
+            SchemaRules.atLeastOne([("Groups", SchemaRules.isSet(self.groups)), ("Roles", SchemaRules.isSet(self.roles)), ("Users", SchemaRules.isSet(self.users))], path, &issues)
         }
     }
 }

@@ -54,6 +54,8 @@ extension IAM {
             SchemaRules.required(self.assumeRolePolicyDocument, SchemaRules.join(path, "AssumeRolePolicyDocument"), &issues)
             SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, pattern: "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$", minLength: 0, maxLength: 1000)
             SchemaRules.items(self.managedPolicyArns?.node, SchemaRules.join(path, "ManagedPolicyArns"), &issues, minItems: 0, maxItems: 20)
+            SchemaRules.stringItems(self.managedPolicyArns?.node, SchemaRules.join(path, "ManagedPolicyArns"), &issues, pattern: "arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+")
+            SchemaRules.uniqueItems(self.managedPolicyArns?.node, SchemaRules.join(path, "ManagedPolicyArns"), &issues)
             SchemaRules.number(self.maxSessionDuration, SchemaRules.join(path, "MaxSessionDuration"), &issues, minimum: 3600, maximum: 43200)
             SchemaRules.string(self.path, SchemaRules.join(path, "Path"), &issues, pattern: "^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$", minLength: 1, maxLength: 512)
             SchemaRules.string(self.permissionsBoundary, SchemaRules.join(path, "PermissionsBoundary"), &issues, minLength: 20, maxLength: 2048)

@@ -195,6 +195,8 @@ extension Lambda {
             self.imageConfig?.validate(&issues, at: SchemaRules.join(path, "ImageConfig"))
             SchemaRules.string(self.kmsKeyArn, SchemaRules.join(path, "KmsKeyArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
             SchemaRules.items(self.layers?.node, SchemaRules.join(path, "Layers"), &issues, minItems: nil, maxItems: 5)
+            SchemaRules.stringItems(self.layers?.node, SchemaRules.join(path, "Layers"), &issues, pattern: "^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$", minLength: 1)
+            SchemaRules.uniqueItems(self.layers?.node, SchemaRules.join(path, "Layers"), &issues)
             self.loggingConfig?.validate(&issues, at: SchemaRules.join(path, "LoggingConfig"))
             SchemaRules.number(self.memorySize, SchemaRules.join(path, "MemorySize"), &issues, minimum: 128, maximum: 32768)
             SchemaRules.allowed(self.packageType, SchemaRules.join(path, "PackageType"), &issues)
@@ -329,7 +331,8 @@ extension Lambda {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.keys(self.variables, SchemaRules.join(path, "Variables"), &issues, pattern: "[a-zA-Z][a-zA-Z0-9_]+")
             }
         }
 
@@ -419,7 +422,9 @@ extension Lambda {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 SchemaRules.items(self.command?.node, SchemaRules.join(path, "Command"), &issues, minItems: 0, maxItems: 1500)
+                SchemaRules.uniqueItems(self.command?.node, SchemaRules.join(path, "Command"), &issues)
                 SchemaRules.items(self.entryPoint?.node, SchemaRules.join(path, "EntryPoint"), &issues, minItems: 0, maxItems: 1500)
+                SchemaRules.uniqueItems(self.entryPoint?.node, SchemaRules.join(path, "EntryPoint"), &issues)
                 SchemaRules.string(self.workingDirectory, SchemaRules.join(path, "WorkingDirectory"), &issues, minLength: 0, maxLength: 1000)
             }
         }
@@ -652,8 +657,6 @@ extension Lambda {
 extension Resource where Properties == Lambda.Function {
     /// `Fn::GetAtt Arn`.
     public var attrArn: Value<String> { getAtt("Arn") }
-    /// `Fn::GetAtt SnapStartResponse`.
-    public var attrSnapStartResponse: Value<String> { getAtt("SnapStartResponse") }
     /// `Fn::GetAtt SnapStartResponse.ApplyOn`.
     public var attrSnapStartResponseApplyOn: Value<String> { getAtt("SnapStartResponse.ApplyOn") }
     /// `Fn::GetAtt SnapStartResponse.OptimizationStatus`.

@@ -324,9 +324,12 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.uniqueItems(self.allowedHeaders?.node, SchemaRules.join(path, "AllowedHeaders"), &issues)
                 SchemaRules.required(self.allowedMethods.node, SchemaRules.join(path, "AllowedMethods"), &issues)
                 SchemaRules.itemsAllowed(self.allowedMethods.node, SchemaRules.join(path, "AllowedMethods"), &issues, ["GET", "PUT", "HEAD", "POST", "DELETE"])
                 SchemaRules.required(self.allowedOrigins.node, SchemaRules.join(path, "AllowedOrigins"), &issues)
+                SchemaRules.uniqueItems(self.allowedOrigins.node, SchemaRules.join(path, "AllowedOrigins"), &issues)
+                SchemaRules.uniqueItems(self.exposedHeaders?.node, SchemaRules.join(path, "ExposedHeaders"), &issues)
                 SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, maxLength: 255)
                 SchemaRules.number(self.maxAge, SchemaRules.join(path, "MaxAge"), &issues, minimum: 0)
             }
@@ -1498,7 +1501,8 @@ extension S3 {
                 return .object(members)
             }
 
-            public func validate(_ issues: inout [PropertyIssue], at _: String) {
+            public func validate(_ issues: inout [PropertyIssue], at path: String) {
+                SchemaRules.atLeastOne([("HttpErrorCodeReturnedEquals", SchemaRules.isSet(self.httpErrorCodeReturnedEquals)), ("KeyPrefixEquals", SchemaRules.isSet(self.keyPrefixEquals))], path, &issues)
             }
         }
 
@@ -1942,8 +1946,6 @@ extension Resource where Properties == S3.Bucket {
     public var attrDomainName: Value<String> { getAtt("DomainName") }
     /// `Fn::GetAtt DualStackDomainName`.
     public var attrDualStackDomainName: Value<String> { getAtt("DualStackDomainName") }
-    /// `Fn::GetAtt MetadataConfiguration.Destination`.
-    public var attrMetadataConfigurationDestination: Value<String> { getAtt("MetadataConfiguration.Destination") }
     /// `Fn::GetAtt MetadataConfiguration.InventoryTableConfiguration.TableArn`.
     public var attrMetadataConfigurationInventoryTableConfigurationTableArn: Value<String> { getAtt("MetadataConfiguration.InventoryTableConfiguration.TableArn") }
     /// `Fn::GetAtt MetadataConfiguration.InventoryTableConfiguration.TableName`.

@@ -6,7 +6,7 @@ extension SSM {
     /// `AWS::SSM::Parameter`: `Ref` returns the Name (the primary identifier).
     public struct Parameter: ResourceProperties {
         public static let resourceType = "AWS::SSM::Parameter"
-        public static let attributeNames: Set<String> = []
+        public static let attributeNames: Set<String> = ["Type", "Value"]
 
         public enum DataType: String, TemplateEnum {
             case text = "text"
@@ -71,10 +71,18 @@ extension SSM {
             SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, minLength: 0, maxLength: 1024)
             SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, minLength: 1, maxLength: 2048)
             SchemaRules.string(self.policies, SchemaRules.join(path, "Policies"), &issues, minLength: 1, maxLength: 4096)
+            SchemaRules.keys(self.tags, SchemaRules.join(path, "Tags"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
             SchemaRules.allowed(self.tier, SchemaRules.join(path, "Tier"), &issues)
             SchemaRules.required(self.type.node, SchemaRules.join(path, "Type"), &issues)
             SchemaRules.allowed(self.type, SchemaRules.join(path, "Type"), &issues)
             SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
         }
     }
+}
+
+extension Resource where Properties == SSM.Parameter {
+    /// `Fn::GetAtt Type`.
+    public var attrType: Value<String> { getAtt("Type") }
+    /// `Fn::GetAtt Value`.
+    public var attrValue: Value<String> { getAtt("Value") }
 }

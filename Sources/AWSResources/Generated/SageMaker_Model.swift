@@ -361,8 +361,10 @@ extension SageMaker {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 SchemaRules.required(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues)
                 SchemaRules.items(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues, minItems: 1, maxItems: 5)
+                SchemaRules.stringItems(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues, pattern: "^[-0-9a-zA-Z]+$", minLength: 0, maxLength: 32)
                 SchemaRules.required(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues)
                 SchemaRules.items(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues, minItems: 1, maxItems: 16)
+                SchemaRules.stringItems(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues, pattern: "^[-0-9a-zA-Z]+$", minLength: 0, maxLength: 32)
             }
         }
     }

@@ -77,6 +77,75 @@ public enum SchemaRules {
         }
     }
 
+    /// Pattern and lengths of each literal string item of a list (`Layers[1]`); intrinsic items are skipped.
+    public static func stringItems(_ node: TemplateValue?, _ path: String, _ issues: inout [PropertyIssue],
+                                   pattern: String? = nil, minLength: Int? = nil, maxLength: Int? = nil) {
+        guard case .array(let elements)? = node else { return }
+        for (index, element) in elements.enumerated() {
+            guard case .string = element else { continue }
+            string(Value<String>(node: element), "\(path)[\(index)]", &issues, pattern: pattern, minLength: minLength, maxLength: maxLength)
+        }
+    }
+
+    /// `uniqueItems`: a literal item that repeats an earlier one.
+    public static func uniqueItems(_ node: TemplateValue?, _ path: String, _ issues: inout [PropertyIssue]) {
+        guard case .array(let elements)? = node else { return }
+        var seen = Set<String>()
+        for (index, element) in elements.enumerated() where element.isLiteral {
+            if !seen.insert(element.debugDescription).inserted {
+                issues.append(PropertyIssue(property: "\(path)[\(index)]", value: element.debugDescription, rule: "items must be unique"))
+            }
+        }
+    }
+
+    /// The keys of a map (`patternProperties`), such as SSM parameter tags; reported at `Tags.<key>`.
+    public static func keys(_ map: [String: Value<String>]?, _ path: String, _ issues: inout [PropertyIssue], pattern: String) {
+        guard let map, let regex = RegexCache.shared.regex(pattern) else { return }
+        for key in map.keys.sorted() where regex.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) == nil {
+            issues.append(PropertyIssue(property: join(path, key), value: TemplateValue.string(key).debugDescription, rule: "key must match pattern \(pattern)"))
+        }
+    }
+
+    /// Whether a property is set: `nil` when only deploy time knows (`Fn::If`, `AWS::NoValue`).
+    public static func isSet<T>(_ value: Value<T>?) -> Bool? { isSet(value?.node) }
+
+    public static func isSet(_ node: TemplateValue?) -> Bool? {
+        switch node {
+        case nil, .null?: return false
+        case .if?, .pseudo(.noValue)?: return nil
+        default: return true
+        }
+    }
+
+    public static func isSet<S>(_ value: S?) -> Bool? { value != nil }
+
+    /// `requiredXor` and `oneOf` of single `required`s: exactly one of the properties is set.
+    public static func exactlyOne(_ members: [(String, Bool?)], _ path: String, _ issues: inout [PropertyIssue]) {
+        presence(members, path, &issues, atMostOne: true)
+    }
+
+    /// `anyOf` of single `required`s: at least one of the properties is set.
+    public static func atLeastOne(_ members: [(String, Bool?)], _ path: String, _ issues: inout [PropertyIssue]) {
+        presence(members, path, &issues, atMostOne: false)
+    }
+
+    private static func presence(_ members: [(String, Bool?)], _ path: String, _ issues: inout [PropertyIssue], atMostOne: Bool) {
+        var set: [String] = []
+        for (name, isSet) in members {
+            guard let isSet else { return }
+            if isSet { set.append(name) }
+        }
+        let names = members.map(\.0)
+        let property = join(path, names.joined(separator: "|"))
+        if set.isEmpty {
+            issues.append(PropertyIssue(property: property, value: "none set",
+                                        rule: "\(atMostOne ? "exactly" : "at least") one of \(names.joined(separator: ", ")) must be set"))
+        } else if atMostOne, set.count > 1 {
+            issues.append(PropertyIssue(property: property, value: set.joined(separator: " and ") + " set",
+                                        rule: "exactly one of \(names.joined(separator: ", ")) must be set"))
+        }
+    }
+
     /// Whether NSRegularExpression accepts a schema pattern (some use syntax it does not know; those are not enforced).
     public static func compiles(_ pattern: String) -> Bool { RegexCache.shared.regex(pattern) != nil }
 
