@@ -219,6 +219,10 @@ struct Synthesizer {
     private mutating func resolveCondition(_ expression: ConditionExpression, in stack: Stack, owner: Construct, property: String) -> TemplateValue {
         switch expression {
         case .equals(let a, let b):
+            for used in [a, b].compactMap({ Self.notAllowedInCondition($0, in: stack) }) {
+                report.error(owner, property: property, value: used,
+                             rule: "condition functions may use parameters of this stack, pseudo parameters and mappings, not resources or imports (CloudFormation rejects them in Conditions)")
+            }
             return ["Fn::Equals": .array([resolve(a, in: stack, owner: owner, property: property), resolve(b, in: stack, owner: owner, property: property)])]
         case .not(let inner):
             return ["Fn::Not": .array([resolveCondition(inner, in: stack, owner: owner, property: property)])]
@@ -230,6 +234,23 @@ struct Synthesizer {
             return .object([(name, .array(items.map { resolveCondition($0, in: stack, owner: owner, property: property) }))])
         case .condition(let condition):
             return ["Condition": .string(sameStackName(condition, in: stack, owner: owner, property: property))]
+        }
+    }
+
+    /// The first resource, import or construct of another stack (which becomes an import) that a condition operand uses.
+    private static func notAllowedInCondition(_ value: TemplateValue, in stack: Stack) -> String? {
+        func first(_ values: [TemplateValue]) -> String? { values.lazy.compactMap { notAllowedInCondition($0, in: stack) }.first }
+        switch value {
+        case .ref(let element): return element is AnyResource || element.enclosingStack !== stack ? element.path : nil
+        case .getAtt(let resource, let attribute): return "\(resource.path).\(attribute)"
+        case .importValue: return "Fn::ImportValue"
+        case .array(let items): return first(items)
+        case .object(let members): return first(members.map(\.1))
+        case .sub(_, let variables): return first(variables.map(\.1))
+        case .join(_, let inner), .select(_, let inner), .split(_, let inner), .getAZs(let inner), .base64(let inner): return first([inner])
+        case .findInMap(_, let a, let b), .if(_, let a, let b): return first([a, b])
+        case .cidr(let a, let b, let c): return first([a, b, c])
+        default: return nil
         }
     }
 

@@ -264,3 +264,34 @@ struct TestClusterEndpoint: ResourceProperties {
         #expect(errors.first?.rule == "depends on a stack that is not in this app")
     }
 }
+
+@Suite struct ConditionOperandTests {
+    /// cfn-lint E1020/E8003, and CloudFormation rejects the template: Conditions cannot use resources or imports.
+    @Test func resourcesAndImportsInAConditionAreErrors() {
+        let app = App()
+        let shared = Stack(app, "Shared")
+        let stack = Stack(app, "Main")
+        let sharedName = Parameter<String>(shared, "SharedName", default: "x")
+        _ = Queue(shared, "Q", TestQueue(queueName: sharedName.value))
+        let queue = Queue(stack, "Jobs", TestQueue())
+        _ = Condition(stack, "ByRef", Fn.equals(queue.ref, "x"))
+        _ = Condition(stack, "ByAtt", Fn.not(Fn.equals("x", "name-\(queue.getAtt("QueueName"))")))
+        _ = Condition(stack, "ByImport", Fn.equals(Fn.importValue("external"), "x"))
+        _ = Condition(stack, "ByOtherStack", Fn.equals(Fn.select(0, Fn.split(",", sharedName.value)), "x"))
+        let errors = synthesisErrors(app)
+        #expect(errors.map(\.path) == ["Main/ByAtt", "Main/ByImport", "Main/ByOtherStack", "Main/ByRef"])
+        #expect(errors.map(\.value) == ["Main/Jobs.QueueName", "Fn::ImportValue", "Shared/SharedName", "Main/Jobs"])
+        #expect(errors.allSatisfy { $0.property == "Condition" && $0.rule.hasPrefix("condition functions may use parameters of this stack") })
+    }
+
+    @Test func parametersPseudoParametersAndMappingsAreAllowed() throws {
+        let app = App()
+        let stack = Stack(app, "Main")
+        let env = Parameter<String>(stack, "Env", default: "dev")
+        let map = Mapping(stack, "Map", ["dev": ["Big": "false"]])
+        let isBig = Condition(stack, "IsBig", Fn.equals(Fn.findInMap(map, env.value, "Big"), "true"))
+        _ = Condition(stack, "Here", Fn.and(isBig.asExpression, Fn.equals("\(Pseudo.region)-\(env.value)", "us-east-1-dev")))
+        _ = Queue(stack, "Q", TestQueue())
+        _ = try app.synthesize()
+    }
+}
