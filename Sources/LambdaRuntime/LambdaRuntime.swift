@@ -118,17 +118,25 @@ public final class RuntimeAPIClient {
                                                  traceId: response.header("Lambda-Runtime-Trace-Id")))
     }
 
+    /// Posts the handler's response. Lambda answers 202; anything else (413 for a response over 6 MB, 400 for an unknown
+    /// request id) means the invocation is lost, which is logged: the loop itself can go on.
     public func respond(requestId: String, body: [UInt8]) throws(HTTPError) {
-        _ = try send(HTTPRequest(method: "POST", target: "\(Self.prefix)/invocation/\(requestId)/response",
-                                 headers: [("Content-Type", "application/json")], body: body))
+        checkAccepted(try send(HTTPRequest(method: "POST", target: "\(Self.prefix)/invocation/\(requestId)/response",
+                                           headers: [("Content-Type", "application/json")], body: body)), requestId)
     }
 
     public func fail(requestId: String, error: HandlerError) throws(HTTPError) {
-        _ = try send(errorRequest("\(Self.prefix)/invocation/\(requestId)/error", error))
+        checkAccepted(try send(errorRequest("\(Self.prefix)/invocation/\(requestId)/error", error)), requestId)
     }
 
     public func initError(_ error: HandlerError) throws(HTTPError) {
-        _ = try send(errorRequest("\(Self.prefix)/init/error", error))
+        checkAccepted(try send(errorRequest("\(Self.prefix)/init/error", error)), "init")
+    }
+
+    private func checkAccepted(_ response: HTTPResponse, _ what: String) {
+        if !(200..<300).contains(response.status) {
+            log("\(what) runtime: the Runtime API answered \(response.status): \(response.bodyText)")
+        }
     }
 
     /// Requests sent on the current connection.
