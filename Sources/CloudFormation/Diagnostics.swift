@@ -53,9 +53,6 @@ public struct ValidationReport: Sendable {
     public mutating func warning(path: String, property: String = "", value: String = "", rule: String) {
         diagnostics.append(Diagnostic(.warning, path: path, property: property, value: value, rule: rule))
     }
-
-    /// A literal's rendering for a message: strings quoted, numbers as written.
-    public static func describe(_ value: TemplateValue) -> String { value.debugDescription }
 }
 
 /// Synthesis failed: every error found, sorted by construct path, plus the warnings.

@@ -110,15 +110,14 @@ public final class Function: Construct, Grantable {
     }
 
     override public func validate(_ report: inout ValidationReport) {
-        let checks: [(String, Int, ClosedRange<Int>)] = [
-            ("MemorySize", settings.memoryMiB, 128...10240),
-            ("Timeout", settings.timeoutSeconds, 1...900),
-            ("ReservedConcurrentExecutions", settings.reservedConcurrency, 1...1000),
-            ("MaximumRetryAttempts", settings.maximumRetryAttempts, 0...2),
-            ("MaximumEventAgeInSeconds", settings.maximumEventAgeSeconds, 60...21600),
-        ]
-        for (property, value, range) in checks where !range.contains(value) {
-            report.error(resource, property: property, value: String(value), rule: "must be between \(range.lowerBound) and \(range.upperBound)")
+        // Ranges the registry schema states (timeout, retries, event age, minimum memory) are checked by the generated
+        // rules; these are the service's stricter ones.
+        if settings.memoryMiB > 10240 {
+            report.error(resource, property: "MemorySize", value: String(settings.memoryMiB), rule: "must be at most 10240 (Lambda's limit; the schema allows more)")
+        }
+        if settings.reservedConcurrency < 1 {
+            report.error(resource, property: "ReservedConcurrentExecutions", value: String(settings.reservedConcurrency),
+                         rule: "must be at least 1 (0 throttles every invocation)")
         }
         let reserved = ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                         "AWS_LAMBDA_RUNTIME_API", "_HANDLER", "LAMBDA_TASK_ROOT", "AWS_EXECUTION_ENV"]

@@ -30,7 +30,7 @@ public final class Role: Construct {
     /// The role's ARN.
     public var arn: Value<String> { resource.attrArn }
 
-    /// Adds a statement to the role's policy. Statements with the same effect, resources and conditions are merged.
+    /// Adds a statement to the role's single inline policy (statements are kept as given, in order).
     public func addToPolicy(_ statement: PolicyStatement) {
         statements.append(statement)
         let document = PolicyDocument(statements).templateValue
