@@ -87,12 +87,14 @@ struct Renderer {
               Set(model.properties.map(\.jsonName)) == ["Key", "Value"],
               model.properties.allSatisfy({ $0.kind == .value("String") }) else { return nil }
         let type = "\(schema.service).\(schema.resourceName)"
+        // Some schemas (AWS::Events::Rule) leave Key optional in their Tag definition.
+        let keyAccess = model.properties.first(where: { $0.jsonName == "Key" })?.required == true ? "$0.key" : "$0.key?"
         return """
 
             extension \(type): TaggableProperties {
                 public mutating func addTags(_ newTags: [(String, String)]) {
                     var all = tags ?? []
-                    for (key, value) in newTags where !all.contains(where: { $0.key.literal == key }) {
+                    for (key, value) in newTags where !all.contains(where: { \(keyAccess).literal == key }) {
                         all.append(\(type).\(tagType)(key: Value(key), value: Value(value)))
                     }
                     tags = all

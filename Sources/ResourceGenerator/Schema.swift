@@ -9,6 +9,9 @@ let resourceTypes = [
     "AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Endpoint", "AWS::SageMaker::ModelPackageGroup",
     "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy",
     "AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::SQS::Queue", "AWS::Logs::LogGroup", "AWS::KMS::Key",
+    // The automatic rollout, the prediction API and monitoring.
+    "AWS::Events::Rule", "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy", "AWS::Lambda::Url",
+    "AWS::CloudWatch::Dashboard", "AWS::SageMaker::DataQualityJobDefinition", "AWS::SageMaker::MonitoringSchedule",
 ]
 
 /// `Fn::GetAtt` attributes cfn-lint accepts that the registry schema does not list as read-only properties.

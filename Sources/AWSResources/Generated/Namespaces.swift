@@ -7,6 +7,9 @@ public enum ApplicationAutoScaling {}
 /// Resource types of `AWS::CloudWatch`.
 public enum CloudWatch {}
 
+/// Resource types of `AWS::Events`.
+public enum Events {}
+
 /// Resource types of `AWS::IAM`.
 public enum IAM {}
 
