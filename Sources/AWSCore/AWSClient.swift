@@ -99,7 +99,7 @@ public final class AWSClient {
     public let retry: RetryPolicy
     private let caFile: String?
     private var connection: HTTP1Connection?
-    private let userAgent = "swift-model-registrar/1.0"
+    private let userAgent = "swift-mlops-bootstrap/1.0"
 
     public init(endpoint: Endpoint, signer: SigV4Signer, retry: RetryPolicy = RetryPolicy(), caFile: String?) {
         self.endpoint = endpoint
@@ -110,13 +110,20 @@ public final class AWSClient {
 
     /// Sends a POST to `/` with `body`, signed; retries what is retryable until `deadline` (Unix seconds).
     public func post(headers: [(String, String)], body: [UInt8], deadline: Double) throws(AWSError) -> HTTPResponse {
+        try send(method: "POST", path: "/", headers: headers, body: body, deadline: deadline)
+    }
+
+    /// Sends a signed request (`path` and `query` raw, not yet percent-encoded: REST protocols such as S3 and the
+    /// SageMaker runtime); retries what is retryable until `deadline` (Unix seconds). A non-2xx answer is an `AWSError`.
+    public func send(method: String, path: String, query: [(String, String)] = [], headers: [(String, String)], body: [UInt8],
+                     deadline: Double) throws(AWSError) -> HTTPResponse {
         var attempt = 0
         while true {
             let remaining = deadline - now()
             if remaining <= 0.05 { throw .deadline("before attempt \(attempt + 1)") }
             let failure: AWSError
             do {
-                let response = try send(headers: headers, body: body, timeout: remaining)
+                let response = try attemptOnce(method: method, path: path, query: query, headers: headers, body: body, timeout: remaining)
                 if (200..<300).contains(response.status) { return response }
                 let (code, message) = Self.parseError(response)
                 failure = .service(status: response.status, code: code, message: message)
@@ -132,7 +139,8 @@ public final class AWSClient {
         }
     }
 
-    private func send(headers: [(String, String)], body: [UInt8], timeout: Double) throws(HTTPError) -> HTTPResponse {
+    private func attemptOnce(method: String, path: String, query: [(String, String)], headers: [(String, String)], body: [UInt8],
+                             timeout: Double) throws(HTTPError) -> HTTPResponse {
         if connection == nil || connection?.reusable == false {
             let socket = try TCPSocket(host: endpoint.host, port: endpoint.port, timeoutSeconds: timeout)
             let stream: ByteStream = endpoint.secure ? try TLSStream(socket: socket, host: endpoint.host, caFile: caFile) : socket
@@ -140,11 +148,13 @@ public final class AWSClient {
         }
         // A kept-alive connection must not block past this invocation's deadline either.
         if let tls = connection!.stream as? TLSStream { tls.setTimeout(seconds: timeout) } else { (connection!.stream as? TCPSocket)?.setTimeout(seconds: timeout) }
-        let signed = signer.sign(SigningRequest(
-            method: "POST", path: "/",
-            headers: [("Host", endpoint.hostHeader), ("X-Amz-Date", SigV4Signer.amzDate(now()))] + headers,
-            body: body))
-        return try connection!.send(HTTPRequest(method: "POST", target: "/", headers: signed.headers + [("User-Agent", userAgent)], body: body))
+        var signedHeaders = [("Host", endpoint.hostHeader), ("X-Amz-Date", SigV4Signer.amzDate(now()))]
+        // S3 requires the payload hash as a header too.
+        if signer.service == "s3" { signedHeaders.append(("X-Amz-Content-Sha256", Crypto.hex(Crypto.sha256(body)))) }
+        let signed = signer.sign(SigningRequest(method: method, path: path, query: query, headers: signedHeaders + headers, body: body))
+        var target = SigV4Signer.encode(path, keepSlash: true)
+        if !query.isEmpty { target += "?" + SigV4Signer.canonicalQuery(query) }
+        return try connection!.send(HTTPRequest(method: method, target: target, headers: signed.headers + [("User-Agent", userAgent)], body: body))
     }
 
     /// The error code and message of a JSON (`__type`, `message`) or XML (`<Code>`, `<Message>`) error body.
@@ -162,7 +172,7 @@ public final class AWSClient {
 
     /// The text of the first `<name>…</name>` in an XML body (moto answers JSON services in XML).
     /// A byte search, not `String.split(separator: String)`: that one comes from _StringProcessing, ~0.9 MB of the static binary.
-    static func xmlElement(_ name: String, in body: [UInt8]) -> String? {
+    public static func xmlElement(_ name: String, in body: [UInt8]) -> String? {
         func find(_ needle: [UInt8], from start: Int) -> Int? {
             var index = start
             while index + needle.count <= body.count {

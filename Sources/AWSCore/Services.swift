@@ -9,10 +9,10 @@ public final class SSMClient {
     /// `PutParameter` of a `String` parameter, overwriting any previous value; returns the new version.
     @discardableResult
     public func putParameter(name: String, value: String, deadline: Double) throws(AWSError) -> Int {
-        let body = JSON.object(["Name": .string(name), "Value": .string(value), "Type": .string("String"), "Overwrite": .bool(true)]).bytes
-        let response = try client.post(headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "AmazonSSM.PutParameter")],
-                                       body: body, deadline: deadline)
-        return (try? JSON(parsing: response.body))?["Version"]?.intValue ?? 0
+        let answer = try client.jsonCall(target: "AmazonSSM.PutParameter",
+                                         .object(["Name": .string(name), "Value": .string(value), "Type": .string("String"), "Overwrite": .bool(true)]),
+                                         deadline: deadline)
+        return answer["Version"]?.intValue ?? 0
     }
 }
 
@@ -24,14 +24,29 @@ public final class CloudWatchClient {
 
     public func putMetric(namespace: String, name: String, value: Double, unit: String, dimensions: [(String, String)] = [], deadline: Double) throws(AWSError) {
         var parameters: [(String, String)] = [
-            ("Action", "PutMetricData"), ("Version", "2010-08-01"), ("Namespace", namespace),
+            ("Namespace", namespace),
             ("MetricData.member.1.MetricName", name), ("MetricData.member.1.Value", String(value)), ("MetricData.member.1.Unit", unit),
         ]
         for (index, dimension) in dimensions.enumerated() {
             parameters.append(("MetricData.member.1.Dimensions.member.\(index + 1).Name", dimension.0))
             parameters.append(("MetricData.member.1.Dimensions.member.\(index + 1).Value", dimension.1))
         }
-        let body = parameters.map { "\(SigV4Signer.encode($0.0, keepSlash: false))=\(SigV4Signer.encode($0.1, keepSlash: false))" }.joined(separator: "&")
-        _ = try client.post(headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: Array(body.utf8), deadline: deadline)
+        _ = try client.queryCall(action: "PutMetricData", version: "2010-08-01", parameters, deadline: deadline)
+    }
+}
+
+/// SNS `Publish` over the query protocol: the pipeline's notifications to its alarm topic.
+public final class SNSClient {
+    private let client: AWSClient
+
+    public init(client: AWSClient) { self.client = client }
+
+    /// Publishes `message` (with `subject`, at most 100 characters, cut to fit) to `topicArn`; returns the message id.
+    @discardableResult
+    public func publish(topicArn: String, subject: String, message: String, deadline: Double) throws(AWSError) -> String? {
+        let response = try client.queryCall(action: "Publish", version: "2010-03-31",
+                                            [("TopicArn", topicArn), ("Subject", String(subject.prefix(100))), ("Message", message)],
+                                            deadline: deadline)
+        return AWSClient.xmlElement("MessageId", in: response.body)
     }
 }
