@@ -6,7 +6,8 @@ let package = Package(
     name: "SwiftMLOpsIaC",
     products: [
         .executable(name: "synth", targets: ["synth"]),
-        .executable(name: "ModelRegistrar", targets: ["ModelRegistrar"]),
+        // The Lambda functions' one static `bootstrap`: every handler, picked by `_HANDLER`.
+        .executable(name: "bootstrap", targets: ["Handlers"]),
         .executable(name: "ResourceGenerator", targets: ["ResourceGenerator"]),
         .library(name: "Constructs", targets: ["Constructs"]),
     ],
@@ -25,7 +26,8 @@ let package = Package(
         .target(name: "HTTPClient"),
         .target(name: "AWSCore", dependencies: ["COpenSSL", "HTTPClient"]),
         .target(name: "LambdaRuntime", dependencies: ["HTTPClient"]),
-        .executableTarget(name: "ModelRegistrar", dependencies: ["LambdaRuntime", "AWSCore"]),
+        .target(name: "Registrar", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
+        .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar"]),
 
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
@@ -35,7 +37,7 @@ let package = Package(
         .testTarget(name: "SynthTests", dependencies: ["synth"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "HTTPClient"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "HTTPClient"]),
-        .testTarget(name: "ModelRegistrarTests", dependencies: ["ModelRegistrar", "AWSCore", "LambdaRuntime"],
+        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "AWSCore", "LambdaRuntime"],
                     resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,7 +1,7 @@
 # Sourced by .ci/run (and usable by hand): prepares what the handler's integration tests need.
 #   start_lambda_test_env  installs moto[server] if moto_server is missing, packages the static bootstrap
 #                          (scripts/package-lambda.sh), starts moto_server on a free 127.0.0.1 port in the background,
-#                          waits until it answers, and exports MODEL_REGISTRAR_BOOTSTRAP and MOTO_ENDPOINT for `swift test`
+#                          waits until it answers, and exports LAMBDA_BOOTSTRAP and MOTO_ENDPOINT for `swift test`
 #   stop_lambda_test_env   stops that moto_server (by its PID)
 # Usage: source scripts/ci-lambda.sh; start_lambda_test_env; trap stop_lambda_test_env EXIT; swift test
 start_lambda_test_env() {
@@ -11,7 +11,7 @@ start_lambda_test_env() {
     python3 -m pip install -q 'moto[server]==5.2.1' || { echo "ci-lambda: cannot install moto[server]" >&2; return 1; }
   fi
   "$root/scripts/package-lambda.sh" || { echo "ci-lambda: packaging the bootstrap failed" >&2; return 1; }
-  export MODEL_REGISTRAR_BOOTSTRAP="$root/.build/lambda/bootstrap"
+  export LAMBDA_BOOTSTRAP="$root/.build/lambda/bootstrap"
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   moto_server -H 127.0.0.1 -p "$port" >"${TMPDIR:-/tmp}/moto-lambda-tests.log" 2>&1 &
@@ -30,7 +30,7 @@ start_lambda_test_env() {
     return 1
   fi
   export MOTO_ENDPOINT="http://127.0.0.1:$port"
-  echo "ci-lambda: bootstrap $MODEL_REGISTRAR_BOOTSTRAP; moto_server $MOTO_ENDPOINT (pid $LAMBDA_TEST_MOTO_PID)"
+  echo "ci-lambda: bootstrap $LAMBDA_BOOTSTRAP; moto_server $MOTO_ENDPOINT (pid $LAMBDA_TEST_MOTO_PID)"
 }
 
 stop_lambda_test_env() {

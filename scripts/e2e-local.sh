@@ -120,7 +120,7 @@ create_stack LambdaStack "$deploy/LambdaStack.template.json" \
 function_name=$(physical_id LambdaStack ModelRegistrar)
 function_name=${function_name##*:}
 [ "$(aws lambda get-function --function-name "$function_name" --query 'Configuration.Runtime' --output text)" = provided.al2023 ] || fail "function runtime is not provided.al2023"
-[ "$(aws lambda get-function --function-name "$function_name" --query 'Configuration.Handler' --output text)" = bootstrap ] || fail "function handler is not bootstrap"
+[ "$(aws lambda get-function --function-name "$function_name" --query 'Configuration.Handler' --output text)" = registrar ] || fail "function handler is not registrar"
 exports=$(aws cloudformation list-exports --query 'Exports[].Name' --output text)
 grep -q "LambdaStack:ModelRegistrarArn" <<<"$exports" || fail "LambdaStack exported no function ARN ($exports)"
 ok "$function_name"
@@ -171,7 +171,7 @@ PY
     fail "moto accepted a wrongly signed request"
   fi
   python3 scripts/local-runtime-api.py --bootstrap "$bootstrap" --event "$event" --timeout 30 \
-    --env "SSM_PARAMETER_NAME=$parameter" --env "MODEL_SUFFIX=.tar.gz" --env "METRICS_NAMESPACE=MLOps/ModelRegistry" \
+    --env "_HANDLER=registrar" --env "SSM_PARAMETER_NAME=$parameter" --env "MODEL_SUFFIX=.tar.gz" --env "METRICS_NAMESPACE=MLOps/ModelRegistry" \
     --env "AWS_REGION=$region" --env "AWS_ENDPOINT_URL=$endpoint" \
     --env "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID" --env "AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY" \
     >"$work/out" 2>"$work/err" || { auth inf; fail "bootstrap failed: $(cat "$work/out")"; }

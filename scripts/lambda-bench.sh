@@ -13,8 +13,8 @@ import http.server, json, os, resource, socket, subprocess, sys, threading, time
 
 n = int(sys.argv[1])
 bootstrap = ".build/lambda/bootstrap"
-upload = open("Tests/ModelRegistrarTests/Fixtures/s3-events/object-created-put.json", "rb").read()
-test_event = open("Tests/ModelRegistrarTests/Fixtures/s3-events/test-event.json", "rb").read()
+upload = open("Tests/RegistrarTests/Fixtures/s3-events/object-created-put.json", "rb").read()
+test_event = open("Tests/RegistrarTests/Fixtures/s3-events/test-event.json", "rb").read()
 
 def serve(events):
     """A Runtime API that hands out `events` and records when each request arrives."""
@@ -45,7 +45,7 @@ def serve(events):
 
 def run(events, env_extra, measure_rss=False):
     server, state = serve(events)
-    env = {"PATH": "/usr/bin:/bin", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:%d" % server.server_address[1], "SSM_PARAMETER_NAME": "/bench/model",
+    env = {"PATH": "/usr/bin:/bin", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:%d" % server.server_address[1], "_HANDLER": "registrar", "SSM_PARAMETER_NAME": "/bench/model",
            "AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": "AKIDBENCH", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
     env.update(env_extra)
     command = ["/usr/bin/time", "-v", bootstrap] if measure_rss else [bootstrap]

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the registrar as a static executable (no shared libraries: it runs on provided.al2023 whatever its glibc),
+# Builds the functions' one `bootstrap` (every handler, picked by `_HANDLER`) as a static executable (no shared libraries: it runs on provided.al2023 whatever its glibc),
 # strips it, and writes .build/lambda/ModelRegistrar.zip with `bootstrap` (mode 0755) at its root.
 # The architecture is the build host's: build on arm64 for the default arm64 function, or set registrar.architecture.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product ModelRegistrar --scratch-path .build-lambda -Xswiftc -static-executable >&2
-binary="$(swift build -c release --product ModelRegistrar --scratch-path .build-lambda --show-bin-path)/ModelRegistrar"
+swift build -c release --product bootstrap --scratch-path .build-lambda -Xswiftc -static-executable >&2
+binary="$(swift build -c release --product bootstrap --scratch-path .build-lambda --show-bin-path)/bootstrap"
 out=.build/lambda
 mkdir -p "$out"
 cp "$binary" "$out/bootstrap"

@@ -22,6 +22,8 @@ public final class Function: Construct, Grantable {
 
     public struct Settings {
         public var functionName: String
+        /// Passed to the runtime as `_HANDLER`: a custom runtime's `bootstrap` uses it to pick which of its handlers runs.
+        public var handler: String
         public var description: String?
         public var architecture: Architecture
         public var memoryMiB: Int
@@ -31,10 +33,11 @@ public final class Function: Construct, Grantable {
         public var maximumRetryAttempts: Int
         public var maximumEventAgeSeconds: Int
 
-        public init(functionName: String, description: String? = nil, architecture: Architecture = .arm64, memoryMiB: Int = 256,
+        public init(functionName: String, handler: String = "bootstrap", description: String? = nil, architecture: Architecture = .arm64, memoryMiB: Int = 256,
                     timeoutSeconds: Int = 30, reservedConcurrency: Int = 5, logRetentionDays: Int = 30,
                     maximumRetryAttempts: Int = 2, maximumEventAgeSeconds: Int = 3600) {
             self.functionName = functionName
+            self.handler = handler
             self.description = description
             self.architecture = architecture
             self.memoryMiB = memoryMiB
@@ -78,7 +81,7 @@ public final class Function: Construct, Grantable {
             deadLetterConfig: Lambda.Function.DeadLetterConfig(targetArn: deadLetterQueue.arn),
             description: settings.description.map { Value($0) },
             functionName: Value(settings.functionName),
-            handler: "bootstrap",
+            handler: Value(settings.handler),
             kmsKeyArn: key.arn,
             loggingConfig: Lambda.Function.LoggingConfig(logFormat: .init(.text), logGroup: logGroup.ref),
             memorySize: Value(settings.memoryMiB),

@@ -149,11 +149,43 @@ public final class RuntimeAPIClient {
     }
 }
 
+/// The handlers one binary serves, by the name Lambda passes in `_HANDLER` (the function's `Handler` property):
+/// one build and one deployment package for every function of the pipeline.
+public struct HandlerTable {
+    /// Builds a handler from the process environment; a thrown error is reported to `/init/error`.
+    public typealias Factory = ([String: String]) throws -> any LambdaHandler
+
+    public let factories: [String: Factory]
+
+    public init(_ factories: [String: Factory]) { self.factories = factories }
+
+    public var names: [String] { factories.keys.sorted() }
+
+    /// The handler `_HANDLER` names; a missing or unknown name is a `Runtime.UnknownHandler` error naming the known ones.
+    public func makeHandler(environment: [String: String]) throws -> any LambdaHandler {
+        let known = names.map { "\"\($0)\"" }.joined(separator: ", ")
+        guard let name = environment["_HANDLER"], !name.isEmpty else {
+            throw HandlerError(type: "Runtime.UnknownHandler",
+                               message: "_HANDLER is not set: the function's Handler property names the handler to run, one of \(known)")
+        }
+        guard let factory = factories[name] else {
+            throw HandlerError(type: "Runtime.UnknownHandler",
+                               message: "unknown handler \"\(name)\" (the function's Handler property, _HANDLER): this bootstrap serves \(known)")
+        }
+        return try factory(environment)
+    }
+}
+
 /// The runtime loop.
 public enum LambdaRuntime {
+    /// Serves the handler `_HANDLER` names (see `HandlerTable`).
+    public static func run(_ table: HandlerTable) -> Never {
+        run { try table.makeHandler(environment: ProcessEnvironment.current()) }
+    }
+
     /// Creates the handler (an error there is reported to `/init/error` and ends the process with status 1),
     /// then serves invocations until the Runtime API goes away (status 2).
-    public static func run<H: LambdaHandler>(_ makeHandler: () throws -> H) -> Never {
+    public static func run(_ makeHandler: () throws -> any LambdaHandler) -> Never {
         guard let endpoint = ProcessEnvironment.current()["AWS_LAMBDA_RUNTIME_API"] else {
             log("runtime: AWS_LAMBDA_RUNTIME_API is not set; this binary runs inside AWS Lambda (or a local Runtime API)")
             exit(1)
@@ -165,7 +197,7 @@ public enum LambdaRuntime {
             log("runtime: \(error)")
             exit(1)
         }
-        let handler: H
+        let handler: any LambdaHandler
         do {
             handler = try makeHandler()
         } catch {

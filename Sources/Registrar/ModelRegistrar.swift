@@ -44,11 +44,32 @@ struct RegistrarSettings: Equatable {
 }
 
 /// S3 event → the newest matching object's URI in SSM (+ a metric).
-struct RegistrarHandler: LambdaHandler {
+public struct RegistrarHandler: LambdaHandler {
     let settings: RegistrarSettings
     let registry: ModelRegistry
 
-    func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+    init(settings: RegistrarSettings, registry: ModelRegistry) {
+        self.settings = settings
+        self.registry = registry
+    }
+
+    /// The `_HANDLER` name of this handler.
+    public static let name = "registrar"
+
+    /// The handler as the function's environment configures it; a missing setting is a configuration error.
+    public static func make(environment: [String: String]) throws -> any LambdaHandler {
+        let settings = try RegistrarSettings(environment: environment)
+        let aws: AWSEnvironment
+        do { aws = try AWSEnvironment(variables: environment) } catch {
+            throw HandlerError(type: "Runtime.ConfigurationError", message: error.description)
+        }
+        let registry = AWSModelRegistry(ssm: SSMClient(client: aws.client(for: .ssm)),
+                                        cloudWatch: CloudWatchClient(client: aws.client(for: .cloudWatch)))
+        log("model registrar ready: parameter \(settings.parameterName), suffix \(settings.suffix), metrics \(settings.metricsNamespace ?? "off")")
+        return RegistrarHandler(settings: settings, registry: registry)
+    }
+
+    public func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
         let id = context.requestId
         guard let objects = try S3EventDecoding.objects(in: event) else {
             log("\(id) skipped s3:TestEvent")

@@ -48,7 +48,7 @@ final class PipelineTemplateTests: XCTestCase {
     // 2. Function: handler, runtime, environment, timeout.
     func testFunction() throws {
         lambda.hasResource(type: "AWS::Lambda::Function", properties: [
-            "Handler": "bootstrap",
+            "Handler": "registrar",
             "Runtime": "provided.al2023",
             "Architectures": ["x86_64"],
             "Timeout": 30,

@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 
 /// The built static `bootstrap` against the project's local Runtime API (scripts/local-runtime-api.py) and against moto_server
-/// with SigV4 checking on. Run by .ci/run (scripts/ci-lambda.sh sets MODEL_REGISTRAR_BOOTSTRAP and MOTO_ENDPOINT); skipped otherwise.
+/// with SigV4 checking on. Run by .ci/run (scripts/ci-lambda.sh sets LAMBDA_BOOTSTRAP and MOTO_ENDPOINT); skipped otherwise.
 final class BootstrapIntegrationTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/s3-events")
@@ -16,8 +16,8 @@ final class BootstrapIntegrationTests: XCTestCase {
     }
 
     func bootstrap() throws -> String {
-        guard let path = ProcessInfo.processInfo.environment["MODEL_REGISTRAR_BOOTSTRAP"], FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("MODEL_REGISTRAR_BOOTSTRAP is not set to the built static bootstrap (scripts/package-lambda.sh; .ci/run sets it)")
+        guard let path = ProcessInfo.processInfo.environment["LAMBDA_BOOTSTRAP"], FileManager.default.isExecutableFile(atPath: path) else {
+            throw XCTSkip("LAMBDA_BOOTSTRAP is not set to the built static bootstrap (scripts/package-lambda.sh; .ci/run sets it)")
         }
         return path
     }
@@ -56,7 +56,7 @@ final class BootstrapIntegrationTests: XCTestCase {
         return Run(status: process.terminationStatus, results: results, connections: connections, log: log)
     }
 
-    let baseEnvironment = ["SSM_PARAMETER_NAME": "/mlops/model", "AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": "AKIDTEST",
+    let baseEnvironment = ["_HANDLER": "registrar", "SSM_PARAMETER_NAME": "/mlops/model", "AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": "AKIDTEST",
                            "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"]
 
     func testSeveralEventsOnOneConnectionWithSuccessAndErrors() throws {
@@ -82,6 +82,16 @@ final class BootstrapIntegrationTests: XCTestCase {
         XCTAssertEqual(run.results.first?["status"] as? String, "init-error", run.log)
         XCTAssertEqual(run.results.first?["errorType"] as? String, "Runtime.ConfigurationError")
         XCTAssertTrue((run.results.first?["body"] as? String)?.contains("SSM_PARAMETER_NAME") == true)
+        XCTAssertNotEqual(run.status, 0)
+    }
+
+    func testInitErrorForAnUnknownHandler() throws {
+        var environment = baseEnvironment
+        environment["_HANDLER"] = "bootstrap"
+        let run = try run(events: [Self.fixtures.appendingPathComponent("test-event.json").path], environment: environment)
+        XCTAssertEqual(run.results.first?["status"] as? String, "init-error", run.log)
+        XCTAssertEqual(run.results.first?["errorType"] as? String, "Runtime.UnknownHandler")
+        XCTAssertTrue((run.results.first?["body"] as? String)?.contains(#"serves \"registrar\""#) == true, "\(run.results)")
         XCTAssertNotEqual(run.status, 0)
     }
 
@@ -135,7 +145,7 @@ final class BootstrapIntegrationTests: XCTestCase {
         _ = try bootstrap()
         let credentials = try motoCredentials(endpoint)
         let parameter = "/mlops/test/\(UUID().uuidString.prefix(8))"
-        var environment = ["SSM_PARAMETER_NAME": parameter, "AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": credentials.accessKeyId,
+        var environment = ["_HANDLER": "registrar", "SSM_PARAMETER_NAME": parameter, "AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": credentials.accessKeyId,
                            "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey, "AWS_ENDPOINT_URL": endpoint.description,
                            "METRICS_NAMESPACE": "MLOps/Test"]
         let upload = Self.fixtures.appendingPathComponent("object-created-put.json").path

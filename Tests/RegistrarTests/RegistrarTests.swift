@@ -1,7 +1,7 @@
 import AWSCore
 import Foundation
 import LambdaRuntime
-@testable import ModelRegistrar
+@testable import Registrar
 import XCTest
 
 /// Records what the handler writes instead of calling AWS.
