@@ -25,7 +25,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(name: "HTTPClient"),
         .target(name: "AWSCore", dependencies: ["COpenSSL", "HTTPClient"]),
-        .target(name: "LambdaRuntime", dependencies: ["HTTPClient"]),
+        // glibc's __nss_configure_lookup (<nss.h>), compiled into the binary: host lookups pinned to `files dns`.
+        .target(name: "CNSS"),
+        .target(name: "LambdaRuntime", dependencies: ["HTTPClient", "CNSS"]),
         .target(name: "Registrar", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
         .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar"]),
 
@@ -35,7 +37,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SynthTests", dependencies: ["synth"]),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "HTTPClient"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "HTTPClient", "LambdaRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "HTTPClient"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "AWSCore", "LambdaRuntime"],
                     resources: [.copy("Fixtures")]),

@@ -20,6 +20,15 @@ public enum HTTPError: Error, CustomStringConvertible, Equatable {
     case malformedResponse(String)
     case timeout
     case tls(String)
+    /// `getaddrinfo` failed for `host`: `code` is its `EAI_*` status, `message` glibc's `gai_strerror` text.
+    case nameResolution(host: String, code: Int32, message: String)
+
+    /// The error for a failed `getaddrinfo(host, …)` that returned `status`.
+    public static func nameResolution(host: String, status: Int32) -> HTTPError {
+        var message = String(cString: gai_strerror(status))
+        if status == EAI_SYSTEM { message += ": " + String(cString: strerror(errno)) }
+        return .nameResolution(host: host, code: status, message: message)
+    }
 
     public var description: String {
         switch self {
@@ -29,14 +38,17 @@ public enum HTTPError: Error, CustomStringConvertible, Equatable {
         case .malformedResponse(let reason): "malformed HTTP response: \(reason)"
         case .timeout: "the request timed out"
         case .tls(let reason): "TLS error: \(reason)"
+        case .nameResolution(let host, _, let message): "cannot resolve \(host): \(message)"
         }
     }
 
-    /// Whether retrying on a new connection may succeed.
+    /// Whether retrying on a new connection may succeed. A lookup is worth retrying only when the resolver could not
+    /// answer (`EAI_AGAIN`: timeout, SERVFAIL); a name that does not exist (`EAI_NONAME`) or any other failure is final.
     public var isTransient: Bool {
         switch self {
         case .connect, .io, .closed, .timeout: true
         case .malformedResponse, .tls: false
+        case .nameResolution(_, let code, _): code == EAI_AGAIN
         }
     }
 }
@@ -61,7 +73,7 @@ public final class TCPSocket: ByteStream {
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &result)
         guard status == 0, let first = result else {
-            throw .connect(host: host, port: port, reason: String(cString: gai_strerror(status)))
+            throw .nameResolution(host: host, status: status)
         }
         defer { freeaddrinfo(result) }
         var lastError = "no address"

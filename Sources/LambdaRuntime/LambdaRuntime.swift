@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CNSS
 import HTTPClient
 
 // No Foundation here (see `JSON`): the environment comes from `environ`, JSON from HTTPClient.
@@ -176,6 +177,32 @@ public struct HandlerTable {
     }
 }
 
+/// Host name lookups pinned to the NSS services built into glibc.
+///
+/// `bootstrap` is linked statically against the build host's glibc. Its `getaddrinfo` has the `files` and `dns` services
+/// built in, but for any other service on the `hosts:` line of the running host's /etc/nsswitch.conf it dlopens
+/// `libnss_<service>.so.2` and that host's `libc.so.6`: on Lambda (Amazon Linux 2023, glibc 2.34, `hosts: files dns
+/// myhostname`) a lookup that DNS does not answer would load a 2.34 libc into the 2.36 static process, which dies
+/// (SIGFPE in `__libc_early_init`). Pinned to `files dns` before the first lookup, the process never loads a library.
+public enum HostLookup {
+    /// The services `hosts` lookups use: the two compiled into libc.
+    public static let services = "files dns"
+
+    /// Sets the `hosts` database to `files dns`, whatever /etc/nsswitch.conf says. Call once, before any lookup.
+    public static func pin() throws(HandlerError) {
+        try configure(database: "hosts", services: services)
+    }
+
+    /// `__nss_configure_lookup(database, services)`; a failure is a `Runtime.InitError` naming both and the reason.
+    public static func configure(database: String, services: String) throws(HandlerError) {
+        let code = cnss_configure_lookup(database, services)
+        guard code == 0 else {
+            throw HandlerError(type: "Runtime.InitError",
+                               message: "cannot set the NSS \(database) lookup to \"\(services)\" (__nss_configure_lookup): \(String(cString: strerror(code)))")
+        }
+    }
+}
+
 /// The runtime loop.
 public enum LambdaRuntime {
     /// Serves the handler `_HANDLER` names (see `HandlerTable`).
@@ -183,8 +210,9 @@ public enum LambdaRuntime {
         run { try table.makeHandler(environment: ProcessEnvironment.current()) }
     }
 
-    /// Creates the handler (an error there is reported to `/init/error` and ends the process with status 1),
-    /// then serves invocations until the Runtime API goes away (status 2).
+    /// Pins host lookups to glibc's built-in `files dns` (`HostLookup`), creates the handler (an error in either is
+    /// reported to `/init/error` and ends the process with status 1), then serves invocations until the Runtime API
+    /// goes away (status 2).
     public static func run(_ makeHandler: () throws -> any LambdaHandler) -> Never {
         guard let endpoint = ProcessEnvironment.current()["AWS_LAMBDA_RUNTIME_API"] else {
             log("runtime: AWS_LAMBDA_RUNTIME_API is not set; this binary runs inside AWS Lambda (or a local Runtime API)")
@@ -195,6 +223,14 @@ public enum LambdaRuntime {
             client = try RuntimeAPIClient(endpoint: endpoint)
         } catch {
             log("runtime: \(error)")
+            exit(1)
+        }
+        // Before any host lookup (the handler factory or an invocation may make one; the Runtime API is an IP address).
+        do {
+            try HostLookup.pin()
+        } catch {
+            log("init failed: \(error)")
+            try? client.initError(error)
             exit(1)
         }
         let handler: any LambdaHandler

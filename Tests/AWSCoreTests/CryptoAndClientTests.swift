@@ -1,5 +1,6 @@
 @testable import AWSCore
 import HTTPClient
+import LambdaRuntime
 import XCTest
 
 final class CryptoTests: XCTestCase {
@@ -72,12 +73,38 @@ final class EndpointAndErrorTests: XCTestCase {
         XCTAssertTrue(AWSError.transport(.connect(host: "h", port: 1, reason: "refused")).isRetryable)
         XCTAssertFalse(AWSError.service(status: 400, code: "ValidationException", message: "").isRetryable)
         XCTAssertFalse(AWSError.service(status: 403, code: "SignatureDoesNotMatch", message: "").isRetryable)
+        // A resolver that could not answer is worth another attempt; a name that does not exist is not.
+        XCTAssertTrue(AWSError.transport(.nameResolution(host: "ssm.us-west-2.amazonaws.com", status: EAI_AGAIN)).isRetryable)
+        XCTAssertFalse(AWSError.transport(.nameResolution(host: "ssm.example.invalid", status: EAI_NONAME)).isRetryable)
+        XCTAssertFalse(AWSError.transport(.nameResolution(host: "h", status: EAI_FAIL)).isRetryable)
         let policy = RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 2)
         for attempt in 0..<30 {
             let delay = policy.delay(afterAttempt: attempt)
             XCTAssertGreaterThanOrEqual(delay, 0)
             XCTAssertLessThanOrEqual(delay, min(2, 0.05 * pow(2, Double(attempt))))
         }
+    }
+
+    /// A host that does not exist fails at once (EAI_NONAME, one attempt), with an error naming it: lookups pinned to
+    /// `files` for the test, so no DNS server is asked and the outcome is the same on every machine.
+    func testAnUnknownHostFailsAtOnceWithItsName() throws {
+        try HostLookup.configure(database: "hosts", services: "files")
+        defer { try? HostLookup.pin() }
+        let signer = SigV4Signer(credentials: Credentials(accessKeyId: "A", secretAccessKey: "S"), region: "us-west-2", service: "ssm")
+        let client = AWSClient(endpoint: Endpoint(secure: true, host: "ssm.no-such-host.invalid", port: 443), signer: signer,
+                               retry: RetryPolicy(maxAttempts: 50, baseDelay: 0.2, maxDelay: 0.2), caFile: nil)
+        let start = Date()
+        XCTAssertThrowsError(try client.post(headers: [], body: [], deadline: Date().timeIntervalSince1970 + 5)) { error in
+            guard case .transport(.nameResolution(let host, let code, let message)) = error as? AWSError else {
+                return XCTFail("not a name resolution error: \(error)")
+            }
+            XCTAssertEqual(host, "ssm.no-such-host.invalid")
+            XCTAssertEqual(code, EAI_NONAME)
+            XCTAssertEqual(message, "Name or service not known")
+            XCTAssertEqual("\(error)", "cannot resolve ssm.no-such-host.invalid: Name or service not known")
+        }
+        // 50 attempts with 0.2 s pauses would run into the 5 s deadline.
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1, "EAI_NONAME is not retried")
     }
 
     /// Connection errors are retried, at most maxAttempts times, and never past the deadline.
