@@ -63,10 +63,13 @@ public final class Function: Construct, Grantable {
         let logGroupName = "/aws/lambda/\(settings.functionName)"
         role = Role(self, "ServiceRole", assumedBy: "lambda.amazonaws.com",
                     description: "Execution role of \(settings.functionName): only the permissions its grants add")
+        // The encryption context names the log group only on cryptographic requests; `kms:DescribeKey` carries none, so
+        // it is allowed in a statement of its own (one per key), where that condition cannot make it unmatchable.
         key.allowService("AllowLogsFor\(LogicalID.sanitize(id))", "logs.\(Pseudo.region).amazonaws.com",
-                         actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
+                         actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey"],
                          conditions: [.init("ArnEquals", "kms:EncryptionContext:aws:logs:arn",
                                             ["arn:\(Pseudo.partition):logs:\(Pseudo.region):\(Pseudo.accountId):log-group:\(logGroupName)"])])
+        key.allowService("AllowLogsDescribeKey", "logs.\(Pseudo.region).amazonaws.com", actions: ["kms:DescribeKey"])
         logGroup = Resource(self, "LogGroup", Logs.LogGroup(
             kmsKeyId: key.arn, logGroupName: Value(logGroupName), retentionInDays: Value(settings.logRetentionDays)))
         logGroup.deletionPolicy = .retain

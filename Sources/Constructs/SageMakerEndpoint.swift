@@ -131,7 +131,10 @@ public final class SageMakerEndpoint: Construct, Grantable {
         config.tags = tags.isEmpty ? nil : tags.map { .init(key: Value($0.0), value: Value($0.1)) }
         endpointConfig = Resource(self, "EndpointConfig", config)
         key.grantEncryptDecrypt(role)
-        role.addToPolicy(PolicyStatement(actions: ["kms:CreateGrant", "kms:DescribeKey"], resources: [key.arn]))
+        // SageMaker creates grants on the key for the instances' volumes; only grants for AWS resources, never for a principal of the role's choosing.
+        role.addToPolicy(PolicyStatement(actions: ["kms:CreateGrant"], resources: [key.arn],
+                                         conditions: [.init("Bool", "kms:GrantIsForAWSResource", ["true"])]))
+        role.addToPolicy(PolicyStatement(actions: ["kms:DescribeKey"], resources: [key.arn]))
         endpoint = Resource(self, "Endpoint", SageMaker.Endpoint(
             endpointConfigName: endpointConfig.attrEndpointConfigName, endpointName: Value(endpointName),
             retainAllVariantProperties: true,

@@ -19,6 +19,28 @@ final class ConstructRulesTests: XCTestCase {
         }
     }
 
+    /// Functions sharing one key: each gets its own log-group statement, CloudWatch Logs one unconditional DescribeKey;
+    /// every function's dead-letter queue is retained.
+    func testFunctionsSharingAKeyGetOneDescribeKeyStatementAndRetainedQueues() throws {
+        let app = App()
+        let stack = Stack(app, "S")
+        let key = EncryptionKey(stack, "Key", description: "k")
+        for name in ["A", "B"] {
+            _ = Function(stack, name, settings: .init(functionName: name.lowercased()),
+                         code: .init(bucket: "code-bucket", key: "code.zip"), key: key)
+        }
+        let template = try Template(body: try XCTUnwrap(app.synthesize().stacks.first).body)
+        let (_, keyProperties) = try template.onlyResource(type: "AWS::KMS::Key")
+        let sids = try XCTUnwrap(keyProperties["KeyPolicy"]?["Statement"]?.array).compactMap { $0["Sid"]?.string }
+        XCTAssertEqual(sids, ["AccountAdministration", "AllowLogsForA", "AllowLogsDescribeKey", "AllowLogsForB"])
+        let queues = template.findResources(type: "AWS::SQS::Queue")
+        XCTAssertEqual(queues.count, 2)
+        for (id, queue) in queues {
+            XCTAssertEqual(queue["DeletionPolicy"], .string("Retain"), id)
+            XCTAssertEqual(queue["UpdateReplacePolicy"], .string("Retain"), id)
+        }
+    }
+
     func testRoleRejectsWildcardsAndEmptyResources() {
         let errors = synthesisErrors { stack in
             let role = Role(stack, "Worker", assumedBy: "lambda.amazonaws.com")

@@ -102,6 +102,66 @@ final class PipelineTemplateTests: XCTestCase {
         ])
     }
 
+    // Findings of outside linters (cfn-lint -c I, parliament, cfripper), issue 10.
+
+    /// cfn-lint I3011: the dead-letter queue holds the failed events; deleting or replacing it must not lose them.
+    func testDeadLetterQueueIsRetained() throws {
+        let queue = try XCTUnwrap(lambda.resources["ModelRegistrarDeadLetterQueue"])
+        XCTAssertEqual(queue["Type"], .string("AWS::SQS::Queue"))
+        XCTAssertEqual(queue["DeletionPolicy"], .string("Retain"))
+        XCTAssertEqual(queue["UpdateReplacePolicy"], .string("Retain"))
+        for (stack, template) in templates {
+            for (id, queue) in template.findResources(type: "AWS::SQS::Queue") {
+                XCTAssertEqual(queue["DeletionPolicy"], .string("Retain"), "\(stack) \(id)")
+                XCTAssertEqual(queue["UpdateReplacePolicy"], .string("Retain"), "\(stack) \(id)")
+            }
+        }
+    }
+
+    /// parliament UNKNOWN_CONDITION_FOR_ACTION: `kms:DescribeKey` carries no encryption context, so the log-group condition
+    /// is only on the cryptographic actions and DescribeKey has a statement of its own.
+    func testLogsKeyPolicyKeepsTheEncryptionContextOffDescribeKey() throws {
+        let (_, key) = try lambda.onlyResource(type: "AWS::KMS::Key")
+        let statements = try XCTUnwrap(key["KeyPolicy"]?["Statement"]?.array)
+        let logs = statements.filter { $0["Sid"]?.string?.hasPrefix("AllowLogs") == true }
+        XCTAssertEqual(logs, [
+            try JSON(parsing: #"""
+            {"Sid": "AllowLogsForModelRegistrar", "Effect": "Allow",
+             "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
+             "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey"],
+             "Resource": "*",
+             "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn":
+               {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/sentiment-model-registrar"}}}}
+            """#),
+            try JSON(parsing: #"""
+            {"Sid": "AllowLogsDescribeKey", "Effect": "Allow",
+             "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
+             "Action": "kms:DescribeKey", "Resource": "*"}
+            """#),
+        ])
+        for template in templates.values {
+            for (_, key) in template.findResources(type: "AWS::KMS::Key") {
+                for statement in key["Properties"]?["KeyPolicy"]?["Statement"]?.array ?? [] where statement["Condition"] != nil {
+                    XCTAssertFalse(Match.render(statement["Action"]!).contains("kms:DescribeKey"), Match.render(statement))
+                }
+            }
+        }
+    }
+
+    /// cfripper: SageMaker may create grants on the key only for AWS resources (the endpoint's volumes).
+    func testExecutionRoleCreatesGrantsOnlyForAWSResources() throws {
+        let (_, role) = try endpoint.onlyResource(type: "AWS::IAM::Role")
+        let statements = try XCTUnwrap(role["Policies"]?[0]?["PolicyDocument"]?["Statement"]?.array)
+        let kms = statements.filter { Match.render($0["Action"]!).contains("kms:CreateGrant") || Match.render($0["Action"]!).contains("kms:DescribeKey") }
+        XCTAssertEqual(kms, [
+            try JSON(parsing: #"""
+            {"Effect": "Allow", "Action": "kms:CreateGrant", "Resource": {"Fn::GetAtt": ["Key", "Arn"]},
+             "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}
+            """#),
+            try JSON(parsing: #"{"Effect": "Allow", "Action": "kms:DescribeKey", "Resource": {"Fn::GetAtt": ["Key", "Arn"]}}"#),
+        ])
+    }
+
     // 4. Endpoint: name (stable) and tags.
     func testEndpoint() throws {
         endpoint.hasResource(type: "AWS::SageMaker::Endpoint", properties: [
