@@ -27,9 +27,12 @@ enum ConfigDecoder {
                                   valueRules: [.length(0...256), .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", "may use letters, digits, spaces and _ . : / = + - @")])
             ?? [("Project", "sentiment-analysis"), ("ManagedBy", "swift-synth")]
         if tags.count > 50 { root.fail("tags", "\(tags.count) tags", "must have at most 50 tags") }
+        let api = decodeAPI(root.object("api"))
         root.finish()
-        return PipelineConfig(modelBucket: bucket, registrar: registrar, modelParameterName: parameterName,
-                              endpoint: endpoint, alarms: alarms, tags: tags.map { (key: $0.0, value: $0.1) })
+        var config = PipelineConfig(modelBucket: bucket, registrar: registrar, modelParameterName: parameterName,
+                                    endpoint: endpoint, alarms: alarms, tags: tags.map { (key: $0.0, value: $0.1) })
+        config.api = api
+        return config
     }
 
     static func decodeBucket(_ object: ConfigReader.Object) -> PipelineConfig.ModelBucket {

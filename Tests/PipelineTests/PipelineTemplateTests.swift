@@ -167,7 +167,7 @@ final class PipelineTemplateTests: XCTestCase {
     }
 
     func testExecutionRoleReadsOnlyModelsAndImportsTheBucket() throws {
-        let roles = endpoint.findResources(type: "AWS::IAM::Role")
+        let roles = endpoint.findResources(type: "AWS::IAM::Role").filter { $0.key == "SentimentExecutionRole" }
         XCTAssertEqual(roles.count, 1)
         let statements = try XCTUnwrap(roles.first?.value["Properties"]?["Policies"]?[0]?["PolicyDocument"]?["Statement"]?.array)
         let read = try XCTUnwrap(statements.first { $0["Action"] == .string("s3:GetObject") })
@@ -249,7 +249,7 @@ final class PipelineTemplateTests: XCTestCase {
         endpoint.hasResource(type: "AWS::ApplicationAutoScaling::ScalingPolicy", properties: [
             "TargetTrackingScalingPolicyConfiguration": Match.objectLike(["TargetValue": 280]),
         ])
-        endpoint.resourceCountIs("AWS::CloudWatch::Alarm", 4)
+        endpoint.resourceCountIs("AWS::CloudWatch::Alarm", 6)  // 2 per variant, 2 for the prediction API
     }
 
     func testExplicitBucketNameAndImageUri() throws {

@@ -38,9 +38,11 @@ struct Answer {
 final class PredictionHandlerTests: XCTestCase {
     var sageMaker: FakeSageMaker!
     var handler: PredictionHandler!
-    let deadlineMs = Int64((Date().timeIntervalSince1970 + 30) * 1000)
+    /// Set per test: XCTest creates every test case object before the first test runs.
+    var deadlineMs: Int64 = 0
 
     override func setUp() {
+        deadlineMs = Int64((Date().timeIntervalSince1970 + 30) * 1000)
         sageMaker = FakeSageMaker()
         handler = PredictionHandler(settings: PredictSettings(endpointName: "sentiment-endpoint", maxItems: 16, maxChars: 5000), sageMaker: sageMaker)
     }
