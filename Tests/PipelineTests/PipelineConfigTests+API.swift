@@ -39,7 +39,17 @@ extension PipelineConfigTests {
                 XCTAssertNotNil(matching.first?.line, "\(testCase.field): the issue points at a line")
             }
         }
-        let accepted = try PipelineConfig.decode(text.replacingOccurrences(of: "\"corsAllowOrigins\": []",
+        // Serverless: the API must not send more at once than the endpoint accepts.
+        let serverless = text.replacingOccurrences(of: "\"mode\": \"instance\"", with: "\"mode\": \"serverless\"")
+            .replacingOccurrences(of: "\"enabled\": true", with: "\"enabled\": false")
+        XCTAssertEqual(try PipelineConfig.decode(serverless).api.reservedConcurrency, 5, "5 ≤ maxConcurrency 5")
+        XCTAssertThrowsError(try PipelineConfig.decode(serverless.replacingOccurrences(of: "\"maxConcurrency\": 5", with: "\"maxConcurrency\": 4"))) { error in
+            let issue = (error as? ConfigError)?.issues.first { $0.field == "api.reservedConcurrency" }
+            XCTAssertEqual(issue?.value, "5")
+            XCTAssertTrue(issue?.rule.contains("endpoint.serverless.maxConcurrency (4)") == true, "\(error)")
+            XCTAssertNotNil(issue?.line)
+        }
+                let accepted = try PipelineConfig.decode(text.replacingOccurrences(of: "\"corsAllowOrigins\": []",
                                                                            with: "\"corsAllowOrigins\": [\"*\", \"https://app.example.com:8443\"]"))
         XCTAssertEqual(accepted.api.corsAllowOrigins, ["*", "https://app.example.com:8443"])
     }
