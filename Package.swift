@@ -29,7 +29,8 @@ let package = Package(
         .target(name: "CNSS"),
         .target(name: "LambdaRuntime", dependencies: ["HTTPClient", "CNSS"]),
         .target(name: "Registrar", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
-        .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar"]),
+        .target(name: "Predict", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
+        .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar", "Predict"]),
 
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
@@ -41,5 +42,6 @@ let package = Package(
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "HTTPClient"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "AWSCore", "LambdaRuntime"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "PredictTests", dependencies: ["Predict", "AWSCore", "LambdaRuntime", "HTTPClient"]),
     ]
 )

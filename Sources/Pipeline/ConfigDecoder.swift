@@ -27,9 +27,23 @@ enum ConfigDecoder {
                                   valueRules: [.length(0...256), .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", "may use letters, digits, spaces and _ . : / = + - @")])
             ?? [("Project", "sentiment-analysis"), ("ManagedBy", "swift-synth")]
         if tags.count > 50 { root.fail("tags", "\(tags.count) tags", "must have at most 50 tags") }
+        let api = decodeAPI(root.object("api"))
+        if endpoint.mode == .serverless, api.reservedConcurrency > endpoint.serverless.maxConcurrency {
+            root.reader.report("api.reservedConcurrency", String(api.reservedConcurrency),
+                               "must not exceed endpoint.serverless.maxConcurrency (\(endpoint.serverless.maxConcurrency)) in serverless mode: SageMaker would throttle the excess",
+                               at: member("reservedConcurrency", of: root.located("api")) ?? root.located("api"))
+        }
         root.finish()
-        return PipelineConfig(modelBucket: bucket, registrar: registrar, modelParameterName: parameterName,
-                              endpoint: endpoint, alarms: alarms, tags: tags.map { (key: $0.0, value: $0.1) })
+        var config = PipelineConfig(modelBucket: bucket, registrar: registrar, modelParameterName: parameterName,
+                                    endpoint: endpoint, alarms: alarms, tags: tags.map { (key: $0.0, value: $0.1) })
+        config.api = api
+        return config
+    }
+
+    /// The value of `key` in an object node, for locating a rule that involves two sections.
+    static func member(_ key: String, of located: ConfigJSON.Located?) -> ConfigJSON.Located? {
+        guard case .object(let members)? = located?.node else { return nil }
+        return members.first { $0.key == key }?.value
     }
 
     static func decodeBucket(_ object: ConfigReader.Object) -> PipelineConfig.ModelBucket {

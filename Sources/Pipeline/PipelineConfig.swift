@@ -109,10 +109,12 @@ public struct PipelineConfig: Sendable, Equatable {
     public var alarms: Alarms
     /// Tags for every resource that takes tags, in file order.
     public var tags: [(key: String, value: String)]
+    /// The prediction API in front of the endpoint.
+    public var api: API = .defaults
 
     public static func == (a: PipelineConfig, b: PipelineConfig) -> Bool {
         a.modelBucket == b.modelBucket && a.registrar == b.registrar && a.modelParameterName == b.modelParameterName
-            && a.endpoint == b.endpoint && a.alarms == b.alarms && a.tags.map { "\($0.key)=\($0.value)" } == b.tags.map { "\($0.key)=\($0.value)" }
+            && a.endpoint == b.endpoint && a.alarms == b.alarms && a.api == b.api && a.tags.map { "\($0.key)=\($0.value)" } == b.tags.map { "\($0.key)=\($0.value)" }
     }
 
     /// The default Hugging Face PyTorch inference image on CPU (torch + transformers).

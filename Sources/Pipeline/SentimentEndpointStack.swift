@@ -9,6 +9,7 @@ public final class SentimentEndpointStack: Stack {
     public private(set) var endpoint: SageMakerEndpoint!
     public private(set) var modelData: Parameter<String>!
     public private(set) var modelPackageGroup: Resource<SageMaker.ModelPackageGroup>!
+    private(set) var predictionAPI: PredictionAPI!
 
     public init(_ app: App, _ id: String = "SentimentEndpointStack", modelBucket: Bucket, lambdaStack: LambdaStack, config: PipelineConfig) {
         super.init(app, id, description: "Sentiment analysis endpoint (torch + transformers) serving the newest registered model")
@@ -16,7 +17,7 @@ public final class SentimentEndpointStack: Stack {
         modelData = lambdaStack.modelParameter.deployTimeValue(
             in: self, "ModelDataUrl",
             description: "SSM parameter holding the model archive's S3 URI; CloudFormation reads its current value on every deployment")
-        let key = EncryptionKey(self, "Key", description: "Encrypts the endpoint's storage volumes and captured data")
+        let key = EncryptionKey(self, "Key", description: "Encrypts the endpoint's storage volumes and captured data, and the prediction API's logs, environment and dead-letter queue")
         let image: SageMakerEndpoint.ContainerImage = switch settings.image {
         case .deepLearningContainer(let repository, let tag): .deepLearningContainer(repository: repository, tag: tag)
         case .uri(let uri): .uri(uri)
@@ -63,6 +64,16 @@ public final class SentimentEndpointStack: Stack {
         modelPackageGroup = Resource(self, "ModelPackageGroup", SageMaker.ModelPackageGroup(
             modelPackageGroupDescription: "Sentiment models with their training metrics; compare a candidate with the approved ones before deploying",
             modelPackageGroupName: Value(settings.modelPackageGroupName)))
+        // The prediction API runs the registrar's package: its bucket and key are parameters here too (same names, so one
+        // --parameter-overrides serves both stacks); an import from LambdaStack would pin LambdaStack's CodeKey while imported.
+        let codeBucket = Parameter<String>(self, "CodeBucket", description: "S3 bucket holding the handler package (ModelRegistrar.zip), as for LambdaStack",
+                                           allowedPattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", minLength: 3, maxLength: 63)
+        let codeKey = Parameter<String>(self, "CodeKey", description: "S3 key of the handler package",
+                                        default: "lambda/ModelRegistrar.zip", minLength: 1, maxLength: 1024)
+        predictionAPI = PredictionAPI(self, "PredictionApi", endpoint: endpoint, code: .init(bucket: codeBucket.value, key: codeKey.value),
+                                      key: key, alarmTopic: lambdaStack.alarmTopic, config: config)
+        _ = Output(self, "PredictionApiUrl", value: predictionAPI.url.url,
+                   description: "POST <this>predict, GET <this>health; signed with SigV4 for service lambda unless api.authType is NONE")
         _ = Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
         _ = Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
         Tagging.apply(config.tags, to: self)
