@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "synth", targets: ["synth"]),
         .executable(name: "ModelRegistrar", targets: ["ModelRegistrar"]),
         .executable(name: "ResourceGenerator", targets: ["ResourceGenerator"]),
+        // The construct library, for apps of any shape (see Examples/Quickstart).
+        .library(name: "CloudFormation", targets: ["CloudFormation"]),
+        .library(name: "AWSResources", targets: ["AWSResources"]),
         .library(name: "Constructs", targets: ["Constructs"]),
     ],
     targets: [
