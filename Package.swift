@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "AWSResources", targets: ["AWSResources"]),
         .library(name: "Constructs", targets: ["Constructs"]),
         .library(name: "TemplateAssertions", targets: ["TemplateAssertions"]),
+        .library(name: "SynthCLI", targets: ["SynthCLI"]),
     ],
     targets: [
         // Synthesis side.
@@ -21,7 +22,8 @@ let package = Package(
         .target(name: "Constructs", dependencies: ["CloudFormation", "AWSResources"]),
         .target(name: "TemplateAssertions", dependencies: ["CloudFormation"]),
         .target(name: "Pipeline", dependencies: ["CloudFormation", "AWSResources", "Constructs"]),
-        .executableTarget(name: "synth", dependencies: ["Pipeline", "CloudFormation"]),
+        .target(name: "SynthCLI", dependencies: ["CloudFormation", "AWSResources"]),
+        .executableTarget(name: "synth", dependencies: ["Pipeline", "SynthCLI"]),
         .executableTarget(name: "ResourceGenerator"),
         .executableTarget(name: "SynthBenchmark", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation"]),
 
@@ -39,6 +41,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation", "TemplateAssertions"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SynthTests", dependencies: ["synth"]),
+        .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI", "CloudFormation", "AWSResources"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "HTTPClient"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "HTTPClient"]),
         .testTarget(name: "ModelRegistrarTests", dependencies: ["ModelRegistrar", "AWSCore", "LambdaRuntime"],

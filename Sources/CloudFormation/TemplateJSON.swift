@@ -72,3 +72,17 @@ package enum TemplateJSON {
         }
     }
 }
+
+/// Reading values back: what tests and tools need to look into a parsed template.
+extension TemplateValue {
+    /// The item at `index` of an array, if any.
+    public subscript(index: Int) -> TemplateValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
+    /// The string, when this is one.
+    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    /// The items, when this is an array.
+    public var arrayValue: [TemplateValue]? { if case .array(let items) = self { items } else { nil } }
+}

@@ -153,16 +153,3 @@ public struct TemplateAssertionError: Error, CustomStringConvertible {
 
     public var description: String { message }
 }
-
-extension TemplateValue {
-    /// The item at `index` of an array, if any.
-    public subscript(index: Int) -> TemplateValue? {
-        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
-        return items[index]
-    }
-
-    /// The string, when this is one.
-    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
-    /// The items, when this is an array.
-    public var arrayValue: [TemplateValue]? { if case .array(let items) = self { items } else { nil } }
-}
