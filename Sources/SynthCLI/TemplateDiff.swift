@@ -234,7 +234,7 @@ enum TemplateDiff {
         return entries
     }
 
-    /// Every leaf that differs, with its property path (`A.B[0].C`). Arrays of another length change as a whole.
+    /// Every leaf that differs, with its property path (`A.B[0].C`). In arrays of another length, items are added or removed.
     static func diffValues(_ old: TemplateValue, _ new: TemplateValue, path: String, into changes: inout [PropertyChange]) {
         func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
         switch (old, new) {
@@ -253,6 +253,19 @@ enum TemplateDiff {
             }
         case (.array(let a), .array(let b)) where a.count == b.count:
             for index in a.indices { diffValues(a[index], b[index], path: "\(path)[\(index)]", into: &changes) }
+        case (.array(let a), .array(let b)):
+            // Items kept (equal, in order) are matched; the others are reported as removed (old index) or added (new index).
+            var keptOld = Set<Int>(), keptNew = Set<Int>()
+            var next = 0
+            for (index, item) in a.enumerated() {
+                if let match = (next..<max(next, b.count)).first(where: { TemplateJSON.equal(b[$0], item) }) {
+                    keptOld.insert(index)
+                    keptNew.insert(match)
+                    next = match + 1
+                }
+            }
+            for index in a.indices where !keptOld.contains(index) { changes.append(PropertyChange(path: "\(path)[\(index)]", old: a[index], new: nil)) }
+            for index in b.indices where !keptNew.contains(index) { changes.append(PropertyChange(path: "\(path)[\(index)]", old: nil, new: b[index])) }
         default:
             if !TemplateJSON.equal(old, new) { changes.append(PropertyChange(path: path, old: old, new: new)) }
         }

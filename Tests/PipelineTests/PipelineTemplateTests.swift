@@ -94,8 +94,8 @@ final class PipelineTemplateTests: XCTestCase {
         try Template.expect(role["Policies"]?[0]?["PolicyDocument"]?["Statement"], matches: [
             ["Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": ["Fn::GetAtt": ["ModelRegistrarLogGroup", "Arn"]]],
             ["Effect": "Allow", "Action": "sqs:SendMessage", "Resource": ["Fn::GetAtt": ["ModelRegistrarDeadLetterQueue", "Arn"]]],
+            // One KMS statement: the dead-letter queue's grant already covers the environment's kms:Decrypt.
             ["Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": ["Fn::GetAtt": ["Key", "Arn"]]],
-            ["Effect": "Allow", "Action": "kms:Decrypt", "Resource": ["Fn::GetAtt": ["Key", "Arn"]]],
             ["Effect": "Allow", "Action": "ssm:PutParameter",
              "Resource": ["Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/mlops/sentiment/model-data-url"]],
             ["Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
@@ -245,6 +245,9 @@ final class PipelineTemplateTests: XCTestCase {
         ])
         try endpoint.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 0)
         try endpoint.resourceCountIs("AWS::ApplicationAutoScaling::ScalingPolicy", 0)
+        // The key is used by nothing, so the execution role gets no KMS statement for it.
+        let (_, role) = try onlyResource(endpoint, "AWS::IAM::Role")
+        XCTAssertFalse(try statements(role).contains { JSONWriter.write($0).contains("kms:") }, JSONWriter.write(role))
     }
 
     func testABVariants() throws {

@@ -182,6 +182,16 @@ final class SynthCommandLineTests: XCTestCase {
         XCTAssertFalse(run(["--diff", "--stack", "Serving"]).out.contains("Gone"))
     }
 
+    func testDiffOfListsNamesAddedAndRemovedItems() {
+        var changes: [PropertyChange] = []
+        TemplateDiff.diffValues(["Statement": ["a", "b", "c"]], ["Statement": ["a", "c", "d", "e"]], path: "", into: &changes)
+        XCTAssertEqual(changes.map { "\($0.path): \($0.old.map { TemplateJSON.compact($0) } ?? "-") → \($0.new.map { TemplateJSON.compact($0) } ?? "-")" },
+                       ["Statement[1]: \"b\" → -", "Statement[2]: - → \"d\"", "Statement[3]: - → \"e\""])
+        XCTAssertTrue(TemplateDiff.replaces(type: "AWS::SageMaker::EndpointConfig", path: "ProductionVariants[1].InstanceType"))
+        XCTAssertFalse(TemplateDiff.replaces(type: "AWS::SageMaker::Endpoint", path: "EndpointConfigName"))
+        XCTAssertFalse(TemplateDiff.replaces(type: "AWS::Unknown::Type", path: "Name"))
+    }
+
     func testDiffColourOnlyWhenAsked() {
         XCTAssertEqual(run([]).status, 0)
         let plain = run(["--diff"], Settings(imageTag: "2.0"))
