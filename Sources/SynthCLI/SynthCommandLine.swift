@@ -272,12 +272,16 @@ public struct SynthCommandLine {
     /// Runs with the process's arguments, stdout and stderr, and exits with the status. Colour in `--diff` only when
     /// stdout is a terminal and `NO_COLOR` is unset or empty.
     public func main() -> Never {
-        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let status = run(Array(CommandLine.arguments.dropFirst()),
                          out: { print($0) },
                          err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
-                         color: isatty(STDOUT_FILENO) == 1 && !noColor)
+                         color: Self.useColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment))
         exit(status)
+    }
+
+    /// Colour only on a terminal, and not when `NO_COLOR` is set to anything but the empty string (no-color.org).
+    static func useColor(isTerminal: Bool, environment: [String: String]) -> Bool {
+        isTerminal && (environment["NO_COLOR"] ?? "").isEmpty
     }
 }
 

@@ -171,7 +171,16 @@ enum MatchEngine {
                 }
                 guard let found else {
                     let after = next == 0 ? "" : " after index \(next - 1)"
-                    out.append(Mismatch(path: path, message: "no item\(after) matches arrayWith pattern \(index): \(pattern.description) (array: \(TemplateJSON.compact(actual)))"))
+                    // Show the closest item's own mismatches, so the message points at the differing path.
+                    var closest: [Mismatch]?
+                    for position in next..<max(next, items.count) {
+                        var trial: [Mismatch] = []
+                        match(pattern, items[position], path: "\(path)[\(position)]", partial: partial, into: &trial)
+                        if closest == nil || trial.count < closest!.count { closest = trial }
+                    }
+                    let hint = closest == nil ? " (no items to search)" : "; closest item:"
+                    out.append(Mismatch(path: path, message: "no item\(after) matches arrayWith pattern \(index): \(pattern.description)\(hint)"))
+                    out += closest ?? []
                     return
                 }
                 next = found + 1

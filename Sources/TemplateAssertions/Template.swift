@@ -121,7 +121,10 @@ public struct Template {
             throw TemplateAssertionError("the template has no \(kind)" + (kind.hasPrefix("resources") ? " (types present: \(types.joined(separator: ", ")))" : ""))
         }
         // Closeness: a key that is there with another value counts 1, a missing key 2 (it is further away).
-        func distance(_ mismatches: [Mismatch]) -> Int { mismatches.reduce(0) { $0 + ($1.message.hasPrefix("missing") ? 2 : 1) } }
+        // An arrayWith header that is followed by its closest item's mismatches counts 0 (those count instead).
+        func distance(_ mismatches: [Mismatch]) -> Int {
+            mismatches.reduce(0) { $0 + ($1.message.hasSuffix("; closest item:") ? 0 : $1.message.hasPrefix("missing") ? 2 : 1) }
+        }
         var closest: (id: String, mismatches: [Mismatch])?
         for candidate in candidates {
             let mismatches = pattern.mismatches(candidate.value, path: root)

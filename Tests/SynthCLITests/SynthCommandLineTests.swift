@@ -196,6 +196,10 @@ final class SynthCommandLineTests: XCTestCase {
         XCTAssertEqual(run([]).status, 0)
         let plain = run(["--diff"], Settings(imageTag: "2.0"))
         XCTAssertFalse(plain.out.contains("\u{1B}["))
+        XCTAssertTrue(SynthCommandLine.useColor(isTerminal: true, environment: [:]))
+        XCTAssertTrue(SynthCommandLine.useColor(isTerminal: true, environment: ["NO_COLOR": ""]))
+        XCTAssertFalse(SynthCommandLine.useColor(isTerminal: true, environment: ["NO_COLOR": "1"]))
+        XCTAssertFalse(SynthCommandLine.useColor(isTerminal: false, environment: [:]))
         let colored = run(["--diff"], Settings(imageTag: "2.0"), color: true)
         XCTAssertTrue(colored.out.contains("\u{1B}[1;31mwill be REPLACED\u{1B}[0m"), colored.out)
     }

@@ -61,7 +61,12 @@ final class TemplateAssertionsTests: XCTestCase {
     func testArraysLiteralExactArrayWithInOrderSubsequence() throws {
         try template.hasResourceProperties("AWS::S3::Bucket", ["Tags": Match.arrayWith([["Key": "Project"], ["Key": "Stage"]])])
         let order = try XCTUnwrap(failure { try template.hasResourceProperties("AWS::S3::Bucket", ["Tags": Match.arrayWith([["Key": "Stage"], ["Key": "Project"]])]) })
-        XCTAssertTrue(order.description.contains("Properties.Tags: no item after index 2 matches arrayWith pattern 1"), order.description)
+        XCTAssertTrue(order.description.contains("Properties.Tags: no item after index 2 matches arrayWith pattern 1: {\"Key\": \"Project\"} (no items to search)"), order.description)
+        let value = try XCTUnwrap(failure { try template.hasResourceProperties("AWS::S3::Bucket", ["Tags": Match.arrayWith([["Key": "Owner", "Value": "ops"]])]) })
+        XCTAssertEqual(value.mismatches.map(\.description), [
+            "Properties.Tags: no item matches arrayWith pattern 0: {\"Key\": \"Owner\", \"Value\": \"ops\"}; closest item:",
+            "Properties.Tags[1].Value: expected \"ops\", found \"ml\"",
+        ])
         let length = try XCTUnwrap(failure { try template.hasResourceProperties("AWS::S3::Bucket", ["Tags": [["Key": "Project"]]]) })
         XCTAssertTrue(length.description.contains("Properties.Tags: expected 1 items, found 3"), length.description)
         try template.hasResourceProperties("AWS::S3::Bucket", ["Tags": [["Key": "Project"], ["Key": "Owner"], ["Value": "prod"]]])
