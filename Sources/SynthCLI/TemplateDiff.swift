@@ -283,8 +283,13 @@ enum TemplateDiff {
 
     /// Whether a change at `path` replaces a resource of `type`: the path is at or below a create-only property.
     static func replaces(type: String, path: String) -> Bool {
+        replaces(path: path, createOnly: CreateOnlyProperties.paths[type] ?? [])
+    }
+
+    /// Whether `path` (with indices) is at or below one of the create-only paths (dotted, without indices).
+    static func replaces(path: String, createOnly: [String]) -> Bool {
         let normalized = schemaPath(path)
-        return (CreateOnlyProperties.paths[type] ?? []).contains { normalized == $0 || normalized.hasPrefix($0 + ".") }
+        return createOnly.contains { normalized == $0 || normalized.hasPrefix($0 + ".") }
     }
 
     /// Logical IDs a value refers to (`Ref`, `Fn::GetAtt`, `${Id}`/`${Id.Attr}` in `Fn::Sub`), with the property path of each use.

@@ -190,6 +190,12 @@ final class SynthCommandLineTests: XCTestCase {
         XCTAssertTrue(TemplateDiff.replaces(type: "AWS::SageMaker::EndpointConfig", path: "ProductionVariants[1].InstanceType"))
         XCTAssertFalse(TemplateDiff.replaces(type: "AWS::SageMaker::Endpoint", path: "EndpointConfigName"))
         XCTAssertFalse(TemplateDiff.replaces(type: "AWS::Unknown::Type", path: "Name"))
+        // A nested create-only property replaces only when the change is at or below it.
+        let nested = ["PrimaryContainer.ModelDataUrl", "Parts.Id"]
+        XCTAssertTrue(TemplateDiff.replaces(path: "PrimaryContainer.ModelDataUrl", createOnly: nested))
+        XCTAssertTrue(TemplateDiff.replaces(path: "Parts[2].Id.Fn::Sub[0]", createOnly: nested))
+        XCTAssertFalse(TemplateDiff.replaces(path: "PrimaryContainer.Image", createOnly: nested))
+        XCTAssertFalse(TemplateDiff.replaces(path: "PrimaryContainer.ModelDataUrlSuffix", createOnly: nested))
     }
 
     func testDiffColourOnlyWhenAsked() {
