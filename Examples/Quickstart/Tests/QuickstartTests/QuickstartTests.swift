@@ -1,6 +1,7 @@
 import CloudFormation
 import QuickstartApp
 import TemplateAssertions
+import Testing
 import XCTest
 
 final class QuickstartTests: XCTestCase {
@@ -37,4 +38,13 @@ final class QuickstartTests: XCTestCase {
             ["Action": "s3:GetObject", "Resource": ["Fn::Sub": ["${V0}/reports/*", ["V0": ["Fn::ImportValue": "QuickstartData:DataArn"]]]]],
         ]]]]])
     }
+}
+
+/// The same assertions from Swift Testing: a failed one throws, which fails the test with its message.
+@Test func serverlessEndpointHasNoKeyAndNoCapture() throws {
+    let app = Quickstart.makeApp()
+    let data = try #require(app.stacks.first { $0.stackName == "QuickstartData" })
+    let template = try Template(stack: data)
+    try template.hasResourceProperties("AWS::SageMaker::EndpointConfig", ["DataCaptureConfig": Match.absent, "KmsKeyId": Match.absent])
+    try template.hasResourceProperties("AWS::SageMaker::Endpoint", ["EndpointName": "QuickstartData-Sentiment"])
 }
