@@ -7,7 +7,7 @@ import CloudFormation
 /// `hasResourceProperties`, `hasResource`, `hasOutput` and `Match.objectLike` extra keys are allowed at every
 /// depth; inside `Match.objectEquals` and `Match.exact` they are not. Literal arrays always need the same
 /// items in the same order (use `Match.arrayWith` for a subsequence).
-public struct Matcher {
+public struct Matcher: CustomStringConvertible {
     indirect enum Kind {
         case literal(TemplateValue)
         case object([(String, Matcher)])
