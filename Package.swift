@@ -9,15 +9,22 @@ let package = Package(
         // The Lambda functions' one static `bootstrap`: every handler, picked by `_HANDLER`.
         .executable(name: "bootstrap", targets: ["Handlers"]),
         .executable(name: "ResourceGenerator", targets: ["ResourceGenerator"]),
+        // The construct library, for apps of any shape (see Examples/Quickstart).
+        .library(name: "CloudFormation", targets: ["CloudFormation"]),
+        .library(name: "AWSResources", targets: ["AWSResources"]),
         .library(name: "Constructs", targets: ["Constructs"]),
+        .library(name: "TemplateAssertions", targets: ["TemplateAssertions"]),
+        .library(name: "SynthCLI", targets: ["SynthCLI"]),
     ],
     targets: [
         // Synthesis side.
         .target(name: "CloudFormation"),
         .target(name: "AWSResources", dependencies: ["CloudFormation"]),
         .target(name: "Constructs", dependencies: ["CloudFormation", "AWSResources"]),
+        .target(name: "TemplateAssertions", dependencies: ["CloudFormation"]),
         .target(name: "Pipeline", dependencies: ["CloudFormation", "AWSResources", "Constructs"]),
-        .executableTarget(name: "synth", dependencies: ["Pipeline", "CloudFormation"]),
+        .target(name: "SynthCLI", dependencies: ["CloudFormation", "AWSResources"]),
+        .executableTarget(name: "synth", dependencies: ["Pipeline", "SynthCLI"]),
         .executableTarget(name: "ResourceGenerator"),
         .executableTarget(name: "SynthBenchmark", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation"]),
 
@@ -35,9 +42,11 @@ let package = Package(
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
         .testTarget(name: "ResourceGeneratorTests", dependencies: ["ResourceGenerator"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation"],
+        .testTarget(name: "TemplateAssertionsTests", dependencies: ["TemplateAssertions", "CloudFormation", "AWSResources"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation", "TemplateAssertions"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SynthTests", dependencies: ["synth"]),
+        .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI", "CloudFormation", "AWSResources"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "HTTPClient", "LambdaRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "HTTPClient"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "AWSCore", "LambdaRuntime"],

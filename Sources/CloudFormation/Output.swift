@@ -1,4 +1,5 @@
-/// A stack output, optionally exported for other stacks outside this app.
+/// A stack output, optionally exported for other stacks outside this app. `Output(stack, "Url", value: …)` needs no
+/// `_ =`: the stack keeps it.
 ///
 /// Inside one app, use the resource attribute in the other stack instead: the App adds the
 /// output, the export and the `Fn::ImportValue` for you.
@@ -8,6 +9,7 @@ public final class Output: TemplateElement {
     public var exportName: Value<String>?
     public var condition: Condition?
 
+    @discardableResult
     public init<T>(_ stack: Stack, _ id: String, value: Value<T>, description: String? = nil, exportName: Value<String>? = nil) {
         self.value = value.node
         self.description = description

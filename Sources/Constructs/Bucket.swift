@@ -2,13 +2,17 @@ import AWSResources
 import CloudFormation
 
 /// An S3 bucket with secure defaults that need no remembering: SSE-S3 encryption, versioning, public
-/// access fully blocked, bucket-owner-enforced ownership (no ACLs), a TLS-only bucket policy, access
-/// logging into a log bucket, and expiry of replaced versions and abandoned multipart uploads.
+/// access fully blocked, bucket-owner-enforced ownership (no ACLs), a TLS-only bucket policy, expiry of
+/// replaced versions and abandoned multipart uploads, and `Retain` on stack deletion.
+///
+/// `Bucket(scope, "Data")` is enough: the name is generated. Server access logging is opt-in
+/// (`purpose: .data(accessLogs: logBucket)` with a `Bucket(scope, "Logs", purpose: .accessLogs)`), because it costs
+/// a second bucket and its storage; checkov's CKV_AWS_18 reports a data bucket without it.
 public final class Bucket: Construct {
     /// What the bucket is for, which decides its logging and policy.
     public enum Purpose {
-        /// A data bucket whose access is logged to `accessLogs` under a prefix named after the bucket's id.
-        case data(accessLogs: Bucket)
+        /// A data bucket whose access is logged to `accessLogs` under a prefix named after the bucket's id (nil: not logged).
+        case data(accessLogs: Bucket?)
         /// A bucket that receives other buckets' S3 server access logs (it is not logged itself: that would loop).
         case accessLogs
     }
@@ -22,7 +26,11 @@ public final class Bucket: Construct {
     private var notifications: [S3.Bucket.LambdaConfiguration] = []
     private var sourceBuckets: [Bucket] = []
 
-    public init(_ scope: Construct, _ id: String, name: Value<String>?, purpose: Purpose, noncurrentVersionExpirationDays: Int = 90) {
+    /// - Parameters:
+    ///   - name: a fixed name, known at synth time (needed for `addObjectCreatedNotification`); nil: generated.
+    ///   - purpose: a data bucket (optionally logged) or an access-log bucket.
+    public init(_ scope: Construct, _ id: String, name: Value<String>? = nil, purpose: Purpose = .data(accessLogs: nil),
+                noncurrentVersionExpirationDays: Int = 90) {
         self.purpose = purpose
         self.bucketName = name
         super.init(scope, id)
@@ -40,7 +48,7 @@ public final class Bucket: Construct {
             publicAccessBlockConfiguration: S3.Bucket.PublicAccessBlockConfiguration(
                 blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true),
             versioningConfiguration: S3.Bucket.VersioningConfiguration(status: .init(.enabled)))
-        if case .data(let logs) = purpose {
+        if case .data(let logs?) = purpose {
             properties.loggingConfiguration = S3.Bucket.LoggingConfiguration(destinationBucketName: logs.name, logFilePrefix: Value("\(id)/"))
         }
         resource = Resource(self, "Resource", properties)
@@ -50,7 +58,7 @@ public final class Bucket: Construct {
             sid: "DenyInsecureTransport", effect: .deny, principals: [.aws("*")], actions: ["s3:*"],
             resources: [arn, "\(arn)/*"], conditions: [.init("Bool", "aws:SecureTransport", ["false"])]))
         policy = Resource(self, "Policy", S3.BucketPolicy(bucket: name ?? resource.ref, policyDocument: PolicyDocument(policyStatements).templateValue))
-        if case .data(let logs) = purpose { logs.acceptAccessLogs(from: self) }
+        if case .data(let logs?) = purpose { logs.acceptAccessLogs(from: self) }
         if case .accessLogs = purpose {
             CheckSuppression.checkov(resource, "CKV_AWS_18", reason: "This is the access-log bucket; logging it into itself would loop.")
         }

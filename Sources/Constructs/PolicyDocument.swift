@@ -53,6 +53,13 @@ public struct PolicyStatement {
         self.conditions = conditions
     }
 
+    /// The statement without its actions, rendered: two statements with the same key differ only in actions.
+    var scopeKey: String {
+        var copy = self
+        copy.actions = []
+        return JSONWriter.write(copy.templateValue)
+    }
+
     var templateValue: TemplateValue {
         var members: [(String, TemplateValue)] = []
         if let sid { members.append(("Sid", .string(sid))) }
@@ -66,7 +73,9 @@ public struct PolicyStatement {
             }
             members.append(("Principal", .object(merged.map { ($0.0, $0.1.count == 1 ? $0.1[0] : .array($0.1)) })))
         }
-        members.append(("Action", actions.count == 1 ? .string(actions[0]) : .array(actions.map(TemplateValue.string))))
+        if !actions.isEmpty {
+            members.append(("Action", actions.count == 1 ? .string(actions[0]) : .array(actions.map(TemplateValue.string))))
+        }
         // Trust policies name no resource.
         if !resources.isEmpty {
             members.append(("Resource", resources.count == 1 ? resources[0].node : .array(resources.map(\.node))))

@@ -30,9 +30,25 @@ public final class Role: Construct {
     /// The role's ARN.
     public var arn: Value<String> { resource.attrArn }
 
-    /// Adds a statement to the role's single inline policy (statements are kept as given, in order).
+    /// Adds a statement to the role's single inline policy, in order. A statement another one already covers (same
+    /// effect, resources and conditions, actions a subset) is not added twice, and one that only adds actions to an
+    /// existing statement extends it, so two grants on one key give one statement.
     public func addToPolicy(_ statement: PolicyStatement) {
+        let scope = statement.scopeKey
+        if let index = statements.firstIndex(where: { $0.scopeKey == scope }) {
+            let missing = statement.actions.filter { !statements[index].actions.contains($0) }
+            if missing.isEmpty { return }
+            if Set(statement.actions).isSuperset(of: statements[index].actions) {
+                statements[index].actions += missing
+                updatePolicy()
+                return
+            }
+        }
         statements.append(statement)
+        updatePolicy()
+    }
+
+    private func updatePolicy() {
         let document = PolicyDocument(statements).templateValue
         resource.properties.policies = [IAM.Role.Policy(policyDocument: document, policyName: Value(policyName))]
     }

@@ -1,3 +1,4 @@
+import Foundation
 import AWSResources
 import CloudFormation
 
@@ -67,10 +68,17 @@ public final class SageMakerEndpoint: Construct, Grantable {
     public private(set) var scaling: [ScalableInstanceCount] = []
     private let endpointName: String
 
-    public init(_ scope: Construct, _ id: String, endpointName: String, image: ContainerImage, modelData: Value<String>,
+    /// - Parameters:
+    ///   - endpointName: the stable name clients call; nil: `<stack name>-<id>` (at most 63 characters), still fixed at
+    ///     synth time so the execution role's log permissions can name the endpoint's log group.
+    ///   - key: a customer-managed key for the instances' volumes and captured data; nil: AWS-managed encryption, and
+    ///     the role gets no KMS permission. A serverless endpoint without data capture uses no key at all.
+    ///   - dataCapture: request/response capture into a bucket (instance serving only); nil: none.
+    public init(_ scope: Construct, _ id: String, endpointName: String? = nil, image: ContainerImage, modelData: Value<String>,
                 serving: Serving, environment: [String: String] = [:], networkIsolation: Bool = true,
-                key: EncryptionKey, dataCapture: DataCapture?, tags: [(String, String)] = []) {
+                key: EncryptionKey? = nil, dataCapture: DataCapture? = nil, tags: [(String, String)] = []) {
         self.serving = serving
+        let endpointName = endpointName ?? Self.defaultName(stack: scope.enclosingStack?.stackName ?? "", id: id)
         self.endpointName = endpointName
         super.init(scope, id)
         role = Role(self, "ExecutionRole", assumedBy: "sagemaker.amazonaws.com",
@@ -112,7 +120,7 @@ public final class SageMakerEndpoint: Construct, Grantable {
                     initialInstanceCount: Value(variant.initialInstanceCount), initialVariantWeight: Value(variant.weight),
                     instanceType: Value(variant.instanceType), modelName: model.attrModelName, variantName: Value(variant.name))
             }
-            config.kmsKeyId = key.arn
+            config.kmsKeyId = key?.arn
         case .serverless(let variantName, let memory, let concurrency):
             config.productionVariants = [SageMaker.EndpointConfig.ProductionVariant(
                 modelName: model.attrModelName,
@@ -125,16 +133,20 @@ public final class SageMakerEndpoint: Construct, Grantable {
                 destinationS3Uri: "s3://\(dataCapture.bucket.name)/\(dataCapture.prefix)",
                 enableCapture: true,
                 initialSamplingPercentage: Value(dataCapture.samplingPercent),
-                kmsKeyId: key.arn)
+                kmsKeyId: key?.arn)
             dataCapture.bucket.grantWrite(role, prefix: dataCapture.prefix)
         }
         config.tags = tags.isEmpty ? nil : tags.map { .init(key: Value($0.0), value: Value($0.1)) }
         endpointConfig = Resource(self, "EndpointConfig", config)
-        key.grantEncryptDecrypt(role)
-        // SageMaker creates grants on the key for the instances' volumes; only grants for AWS resources, never for a principal of the role's choosing.
-        role.addToPolicy(PolicyStatement(actions: ["kms:CreateGrant"], resources: [key.arn],
-                                         conditions: [.init("Bool", "kms:GrantIsForAWSResource", ["true"])]))
-        role.addToPolicy(PolicyStatement(actions: ["kms:DescribeKey"], resources: [key.arn]))
+        // SageMaker uses the key only for instance volumes and captured data: no KMS permission for a key it never uses.
+        let keyUsed: Bool = if case .instances = serving { true } else { dataCapture != nil }
+        if let key, keyUsed {
+            key.grantEncryptDecrypt(role)
+            // SageMaker creates grants on the key for the instances' volumes; only grants for AWS resources, never for a principal of the role's choosing.
+            role.addToPolicy(PolicyStatement(actions: ["kms:CreateGrant"], resources: [key.arn],
+                                             conditions: [.init("Bool", "kms:GrantIsForAWSResource", ["true"])]))
+            role.addToPolicy(PolicyStatement(actions: ["kms:DescribeKey"], resources: [key.arn]))
+        }
         endpoint = Resource(self, "Endpoint", SageMaker.Endpoint(
             endpointConfigName: endpointConfig.attrEndpointConfigName, endpointName: Value(endpointName),
             retainAllVariantProperties: true,
@@ -142,6 +154,13 @@ public final class SageMakerEndpoint: Construct, Grantable {
     }
 
     public var grantRole: Role { role }
+
+    /// `<stack>-<id>` with only letters, digits and hyphens, at most 63 characters (SageMaker's endpoint name rule).
+    static func defaultName(stack: String, id: String) -> String {
+        let raw = stack.isEmpty ? id : "\(stack)-\(id)"
+        let cleaned = raw.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? String($0) : "-" }.joined()
+        return String(cleaned.prefix(63)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+    }
 
     /// The endpoint's name (`Fn::GetAtt EndpointName`; `Ref` would give the ARN).
     public var name: Value<String> { endpoint.attrEndpointName }

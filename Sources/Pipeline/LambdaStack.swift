@@ -19,8 +19,8 @@ public final class LambdaStack: Stack {
                                         default: "lambda/ModelRegistrar.zip", minLength: 1, maxLength: 1024)
         key = EncryptionKey(self, "Key", description: "Encrypts the registrar's logs, environment, dead-letter queue and the alarm topic")
         let registrar = config.registrar
-        function = Function(self, "ModelRegistrar", settings: .init(
-            functionName: registrar.functionName, handler: "registrar",
+        function = Function(self, "ModelRegistrar", handler: "registrar", settings: .init(
+            functionName: registrar.functionName,
             description: "Records the S3 URI of each uploaded model in \(config.modelParameterName)",
             architecture: registrar.architecture == .arm64 ? .arm64 : .x86_64,
             memoryMiB: registrar.memoryMiB, timeoutSeconds: registrar.timeoutSeconds,

@@ -12,8 +12,8 @@ final class PredictionAPI: Construct {
     init(_ scope: Construct, _ id: String, endpoint: SageMakerEndpoint, code: Function.Code, key: EncryptionKey, alarmTopic: Topic, config: PipelineConfig) {
         super.init(scope, id)
         let api = config.api
-        function = Function(self, "Function", settings: .init(
-            functionName: api.functionName, handler: "predict",
+        function = Function(self, "Function", handler: "predict", settings: .init(
+            functionName: api.functionName,
             description: "Prediction API: POST /predict and GET /health in front of the SageMaker endpoint \(config.endpoint.name)",
             // The same package as the registrar's, so the same architecture.
             architecture: config.registrar.architecture == .arm64 ? .arm64 : .x86_64,

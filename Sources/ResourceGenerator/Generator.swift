@@ -8,17 +8,60 @@ struct Generator {
     func generate() throws -> [String: String] {
         var files: [String: String] = [:]
         var services = Set<String>()
+        var schemas: [ResourceSchema] = []
         for typeName in resourceTypes {
             let schema = try store.load(typeName)
             services.insert(schema.service)
+            schemas.append(schema)
             files["\(schema.service)_\(schema.resourceName).swift"] = Renderer(schema: schema, toolVersion: toolVersion).render()
         }
+        files["CreateOnlyProperties.swift"] = Self.renderCreateOnlyTable(schemas, toolVersion: toolVersion)
         var namespaces = Renderer.header("the list of generated services", toolVersion: toolVersion)
         for service in services.sorted() {
             namespaces += "\n/// Resource types of `AWS::\(service)`.\npublic enum \(service) {}\n"
         }
         files["Namespaces.swift"] = namespaces
         return files
+    }
+
+    /// One table for every generated type: the create-only properties (a change replaces the resource) and the
+    /// property that fixes the physical name. `synth --diff` uses it to say which changes replace a resource and
+    /// which replacements fail. Kept in one file so adding a type touches one line of it, not every type's file.
+    static func renderCreateOnlyTable(_ schemas: [ResourceSchema], toolVersion: String) -> String {
+        var out = Renderer.header("the createOnlyProperties of the registry schemas", toolVersion: toolVersion)
+        out += """
+
+            /// What replaces a resource, per CloudFormation type, from the registry schemas' `createOnlyProperties`.
+            package enum CreateOnlyProperties {
+                /// Property paths, dotted, array indices left out (`PrimaryContainer`, `Foo.Bar`); a change at or below one replaces the resource.
+                package static let paths: [String: [String]] = [
+
+            """
+        for schema in schemas.sorted(by: { $0.typeName < $1.typeName }) {
+            let paths = schema.createOnly.map(Self.dottedPath).sorted()
+            out += "        \"\(schema.typeName)\": [\(paths.map { "\"\($0)\"" }.joined(separator: ", "))],\n"
+        }
+        out += """
+                ]
+
+                /// The create-only property that sets the physical name (`BucketName`, `FunctionName`, `Name`): a resource
+                /// that has it set cannot be replaced while the name stays the same.
+                package static let physicalName: [String: String] = [
+
+            """
+        for schema in schemas.sorted(by: { $0.typeName < $1.typeName }) {
+            let candidates = ["\(schema.resourceName)Name", "Name"]
+            if let name = candidates.first(where: { schema.createOnly.contains($0) }) {
+                out += "        \"\(schema.typeName)\": \"\(name)\",\n"
+            }
+        }
+        out += "    ]\n}\n"
+        return out
+    }
+
+    /// `A/B`, `A/*/B` (a JSON-pointer-like schema path below `/properties/`) as `A.B`.
+    static func dottedPath(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "*" }.joined(separator: ".")
     }
 
     /// The cfn-lint version a generated file's header records (`nil` when it has none).

@@ -1,6 +1,15 @@
-import Foundation
+import Pipeline
+import SynthCLI
 
-let status = SynthCommand.run(Array(CommandLine.arguments.dropFirst()),
-                              out: { print($0) },
-                              err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
-exit(status)
+/// The pipeline's `synth`: the reusable command line plus `--config FILE`.
+SynthCommandLine(
+    summary: "Synthesizes the pipeline's CloudFormation templates from its config.",
+    options: [.init("--config", value: "FILE", help: "pipeline settings", default: "config/pipeline.json")]
+) { arguments in
+    let path = arguments["--config"] ?? "config/pipeline.json"
+    do {
+        return PipelineApp.make(config: try PipelineConfig.load(from: path))
+    } catch let error as ConfigFileError {
+        throw SynthCommandLine.UsageError(error.description) // a missing config file is a usage error (exit 2)
+    }
+}.main()

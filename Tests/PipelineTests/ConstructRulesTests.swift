@@ -1,6 +1,7 @@
 import AWSResources
 import CloudFormation
 import Constructs
+import TemplateAssertions
 import XCTest
 
 /// The constructs' own rules (least privilege, cycle-free notifications, scaling bounds), each failing synthesis with a precise message.
@@ -29,15 +30,16 @@ final class ConstructRulesTests: XCTestCase {
             _ = Function(stack, name, settings: .init(functionName: name.lowercased()),
                          code: .init(bucket: "code-bucket", key: "code.zip"), key: key)
         }
-        let template = try Template(body: try XCTUnwrap(app.synthesize().stacks.first).body)
-        let (_, keyProperties) = try template.onlyResource(type: "AWS::KMS::Key")
-        let sids = try XCTUnwrap(keyProperties["KeyPolicy"]?["Statement"]?.array).compactMap { $0["Sid"]?.string }
+        let template = try Template(artifact: try XCTUnwrap(app.synthesize().stacks.first))
+        try template.resourceCountIs("AWS::KMS::Key", 1)
+        let keyProperties = try XCTUnwrap(template.findResources("AWS::KMS::Key").first?.value["Properties"])
+        let sids = try XCTUnwrap(keyProperties["KeyPolicy"]?["Statement"]?.arrayValue).compactMap { $0["Sid"]?.stringValue }
         XCTAssertEqual(sids, ["AccountAdministration", "AllowLogsForA", "AllowLogsDescribeKey", "AllowLogsForB"])
-        let queues = template.findResources(type: "AWS::SQS::Queue")
+        let queues = template.findResources("AWS::SQS::Queue")
         XCTAssertEqual(queues.count, 2)
         for (id, queue) in queues {
-            XCTAssertEqual(queue["DeletionPolicy"], .string("Retain"), id)
-            XCTAssertEqual(queue["UpdateReplacePolicy"], .string("Retain"), id)
+            XCTAssertEqual(queue["DeletionPolicy"]?.stringValue, "Retain", id)
+            XCTAssertEqual(queue["UpdateReplacePolicy"]?.stringValue, "Retain", id)
         }
     }
 

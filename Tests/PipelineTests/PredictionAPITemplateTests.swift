@@ -1,5 +1,6 @@
 import CloudFormation
 @testable import Pipeline
+import TemplateAssertions
 import XCTest
 
 /// The prediction API in SentimentEndpointStack: the function URL, the function, its exact role, alarms, output and
@@ -14,18 +15,17 @@ final class PredictionAPITemplateTests: XCTestCase {
     func endpointStack(_ config: PipelineConfig) throws -> (Template, Synthesis) {
         let synthesis = try PipelineApp.make(config: config).synthesize()
         let stack = try XCTUnwrap(synthesis.stacks.first { $0.name == "SentimentEndpointStack" })
-        return (try Template(body: stack.body), synthesis)
+        return (try Template(artifact: stack), synthesis)
     }
 
     func testFunctionURLIsIAMAuthenticatedByDefault() throws {
         let (template, synthesis) = try endpointStack(config)
-        let (id, url) = try template.onlyResource(type: "AWS::Lambda::Url")
-        XCTAssertEqual(id, "PredictionApiFunctionUrl")
-        XCTAssertEqual(url, .object([
-            "AuthType": .string("AWS_IAM"), "InvokeMode": .string("BUFFERED"),
-            "TargetFunctionArn": .object(["Fn::GetAtt": .array([.string("PredictionApiFunction"), .string("Arn")])]),
-        ]), "no CORS unless origins are configured")
-        XCTAssertTrue(template.findResources(type: "AWS::Lambda::Permission").isEmpty, "no resource policy: only IAM principals of the account")
+        try template.resourceCountIs("AWS::Lambda::Url", 1)
+        // No CORS unless origins are configured.
+        try Template.expect(template.resource("PredictionApiFunctionUrl")?["Properties"], matches: Match.objectEquals([
+            "AuthType": "AWS_IAM", "InvokeMode": "BUFFERED", "TargetFunctionArn": ["Fn::GetAtt": ["PredictionApiFunction", "Arn"]],
+        ]))
+        XCTAssertTrue(template.findResources("AWS::Lambda::Permission").isEmpty, "no resource policy: only IAM principals of the account")
         XCTAssertTrue(synthesis.warnings.isEmpty, "\(synthesis.warnings)")
     }
 
@@ -34,15 +34,15 @@ final class PredictionAPITemplateTests: XCTestCase {
             .replacingOccurrences(of: "\"authType\": \"AWS_IAM\"", with: "\"authType\": \"NONE\""))
         XCTAssertEqual(config.api.authType, .none)
         let (template, synthesis) = try endpointStack(config)
-        template.hasResource(type: "AWS::Lambda::Url", properties: ["AuthType": "NONE"])
-        template.hasResource(type: "AWS::Lambda::Permission", properties: [
+        try template.hasResourceProperties("AWS::Lambda::Url", ["AuthType": "NONE"])
+        try template.hasResourceProperties("AWS::Lambda::Permission", [
             "Action": "lambda:InvokeFunctionUrl", "Principal": "*", "FunctionUrlAuthType": "NONE",
             "FunctionName": ["Fn::GetAtt": ["PredictionApiFunction", "Arn"]],
         ])
-        template.hasResource(type: "AWS::Lambda::Permission", properties: [
+        try template.hasResourceProperties("AWS::Lambda::Permission", [
             "Action": "lambda:InvokeFunction", "Principal": "*", "InvokedViaFunctionUrl": true,
         ])
-        template.resourceCountIs("AWS::Lambda::Permission", 2)
+        try template.resourceCountIs("AWS::Lambda::Permission", 2)
         XCTAssertEqual(synthesis.warnings.count, 1, "\(synthesis.warnings)")
         let warning = try XCTUnwrap(synthesis.warnings.first)
         XCTAssertEqual(warning.path, "SentimentEndpointStack/PredictionApi/FunctionUrl/Resource")
@@ -55,7 +55,7 @@ final class PredictionAPITemplateTests: XCTestCase {
     func testCORSOrigins() throws {
         config.api.corsAllowOrigins = ["https://app.example.com", "http://localhost:3000"]
         let (template, _) = try endpointStack(config)
-        template.hasResource(type: "AWS::Lambda::Url", properties: ["Cors": [
+        try template.hasResourceProperties("AWS::Lambda::Url", ["Cors": [
             "AllowOrigins": ["https://app.example.com", "http://localhost:3000"], "AllowMethods": ["GET", "POST"],
             "AllowHeaders": ["authorization", "content-type", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token"], "MaxAge": 300,
         ]])
@@ -63,7 +63,7 @@ final class PredictionAPITemplateTests: XCTestCase {
 
     func testFunctionSettingsAndEncryptedEnvironmentAndLogs() throws {
         let (template, _) = try endpointStack(config)
-        template.hasResource(type: "AWS::Lambda::Function", properties: [
+        try template.hasResourceProperties("AWS::Lambda::Function", [
             "FunctionName": "sentiment-prediction-api", "Handler": "predict", "Runtime": "provided.al2023", "Architectures": ["x86_64"],
             "MemorySize": 256, "Timeout": 30, "ReservedConcurrentExecutions": 5,
             "Code": ["S3Bucket": ["Ref": "CodeBucket"], "S3Key": ["Ref": "CodeKey"]],
@@ -73,12 +73,12 @@ final class PredictionAPITemplateTests: XCTestCase {
                 "ENDPOINT_NAME": ["Fn::GetAtt": ["SentimentEndpoint", "EndpointName"]], "API_MAX_ITEMS": "16", "API_MAX_CHARS": "5000",
             ]],
         ])
-        template.hasResource(type: "AWS::Logs::LogGroup", properties: [
+        try template.hasResourceProperties("AWS::Logs::LogGroup", [
             "LogGroupName": "/aws/lambda/sentiment-prediction-api", "RetentionInDays": 30, "KmsKeyId": ["Fn::GetAtt": ["Key", "Arn"]],
         ])
         // The same package as the registrar's: the same parameters as LambdaStack's.
-        XCTAssertEqual(template.parameters["CodeBucket"]?["Type"], .string("String"))
-        XCTAssertEqual(template.parameters["CodeKey"]?["Default"], .string("lambda/ModelRegistrar.zip"))
+        try template.hasParameter("CodeBucket", ["Type": "String"])
+        try template.hasParameter("CodeKey", ["Default": "lambda/ModelRegistrar.zip"])
 
         config.api.memoryMiB = 512
         config.api.timeoutSeconds = 10
@@ -87,38 +87,30 @@ final class PredictionAPITemplateTests: XCTestCase {
         config.api.maxChars = 100
         config.registrar.architecture = .arm64
         let (changed, _) = try endpointStack(config)
-        changed.hasResource(type: "AWS::Lambda::Function", properties: [
+        try changed.hasResourceProperties("AWS::Lambda::Function", [
             "Handler": "predict", "MemorySize": 512, "Timeout": 10, "ReservedConcurrentExecutions": 20, "Architectures": ["arm64"],
-            "Environment": ["Variables": Match.objectLike(["API_MAX_ITEMS": "4", "API_MAX_CHARS": "100"])],
+            "Environment": ["Variables": ["API_MAX_ITEMS": "4", "API_MAX_CHARS": "100"]],
         ])
     }
 
     func testRoleMayOnlyInvokeAndDescribeThisEndpoint() throws {
         let (template, _) = try endpointStack(config)
-        let role = try XCTUnwrap(template.resources["PredictionApiFunctionServiceRole"]?["Properties"])
+        let role = try XCTUnwrap(template.resource("PredictionApiFunctionServiceRole")?["Properties"])
         XCTAssertNil(role["ManagedPolicyArns"])
-        let statements = try XCTUnwrap(role["Policies"]?[0]?["PolicyDocument"]?["Statement"]?.array)
-        let getAtt = { (id: String) -> [String: Any] in ["Fn::GetAtt": [id, "Arn"]] }
-        let expected: [[String: Any]] = [
-            ["Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": getAtt("PredictionApiFunctionLogGroup")],
-            ["Effect": "Allow", "Action": "sqs:SendMessage", "Resource": getAtt("PredictionApiFunctionDeadLetterQueue")],
-            ["Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": getAtt("Key")],
-            ["Effect": "Allow", "Action": "kms:Decrypt", "Resource": getAtt("Key")],
+        // Every statement exactly (no extra keys, no wildcard): logs, dead-letter queue, key, and the endpoint.
+        try Template.expect(role["Policies"]?[0]?["PolicyDocument"]?["Statement"], matches: Match.exact([
+            ["Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": ["Fn::GetAtt": ["PredictionApiFunctionLogGroup", "Arn"]]],
+            ["Effect": "Allow", "Action": "sqs:SendMessage", "Resource": ["Fn::GetAtt": ["PredictionApiFunctionDeadLetterQueue", "Arn"]]],
+            ["Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": ["Fn::GetAtt": ["Key", "Arn"]]],
             ["Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint", "sagemaker:DescribeEndpoint"], "Resource": ["Ref": "SentimentEndpoint"]],
-        ]
-        XCTAssertEqual(statements.count, expected.count, Match.render(JSON.array(statements)))
-        for (statement, pattern) in zip(statements, expected) {
-            XCTAssertTrue(Match.matches(pattern, statement), "\(Match.render(pattern)) vs \(Match.render(statement))")
-            XCTAssertEqual(statement.object?.keys.sorted(), ["Action", "Effect", "Resource"], "no extra keys: \(Match.render(statement))")
-        }
-        XCTAssertFalse(Match.render(JSON.array(statements)).contains("\"*\""), "no wildcard anywhere")
+        ]))
     }
 
     func testAlarmsOnErrorsAndThrottlesToTheAlarmTopic() throws {
         let (template, _) = try endpointStack(config)
         for metric in ["Errors", "Throttles"] {
-            template.hasResource(type: "AWS::CloudWatch::Alarm", properties: [
-                "MetricName": metric, "Namespace": "AWS/Lambda", "Statistic": "Sum", "Threshold": 1, "Period": 60, "EvaluationPeriods": 1,
+            try template.hasResourceProperties("AWS::CloudWatch::Alarm", [
+                "MetricName": Matcher(.string(metric)), "Namespace": "AWS/Lambda", "Statistic": "Sum", "Threshold": 1, "Period": 60, "EvaluationPeriods": 1,
                 "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
                 "Dimensions": [["Name": "FunctionName", "Value": ["Ref": "PredictionApiFunction"]]],
                 "AlarmActions": [["Fn::ImportValue": "LambdaStack:AlarmTopicRef"]], "OKActions": [["Fn::ImportValue": "LambdaStack:AlarmTopicRef"]],
@@ -127,13 +119,13 @@ final class PredictionAPITemplateTests: XCTestCase {
         config.api.errorsAlarmThreshold = 3
         config.api.throttlesAlarmThreshold = 7
         let (changed, _) = try endpointStack(config)
-        changed.hasResource(type: "AWS::CloudWatch::Alarm", properties: ["MetricName": "Errors", "Namespace": "AWS/Lambda", "Threshold": 3])
-        changed.hasResource(type: "AWS::CloudWatch::Alarm", properties: ["MetricName": "Throttles", "Threshold": 7])
+        try changed.hasResourceProperties("AWS::CloudWatch::Alarm", ["MetricName": "Errors", "Namespace": "AWS/Lambda", "Threshold": 3])
+        try changed.hasResourceProperties("AWS::CloudWatch::Alarm", ["MetricName": "Throttles", "Threshold": 7])
     }
 
     func testOutputWithTheURL() throws {
         let (template, synthesis) = try endpointStack(config)
-        XCTAssertTrue(Match.matches(["Value": ["Fn::GetAtt": ["PredictionApiFunctionUrl", "FunctionUrl"]]], try XCTUnwrap(template.outputs["PredictionApiUrl"])))
+        try template.hasOutput("PredictionApiUrl", ["Value": ["Fn::GetAtt": ["PredictionApiFunctionUrl", "FunctionUrl"]]])
         let manifest = try XCTUnwrap(synthesis.stacks.first { $0.name == "SentimentEndpointStack" })
         XCTAssertTrue(manifest.outputs.contains { $0.name == "PredictionApiUrl" })
     }

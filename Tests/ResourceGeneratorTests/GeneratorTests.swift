@@ -91,4 +91,17 @@ final class GeneratorTests: XCTestCase {
         let files = try Generator(store: SchemaStore(directory: URL(fileURLWithPath: output[0])), toolVersion: output[1]).generate()
         XCTAssertEqual(Generator.compare(files, with: root.appendingPathComponent("Sources/AWSResources/Generated")), [])
     }
+
+    /// The create-only table `synth --diff` reads: nested paths dotted without array wildcards, and the physical-name property.
+    func testCreateOnlyTable() throws {
+        let widget = try ResourceSchema(json: ["typeName": "AWS::Demo::Widget", "properties": [:],
+                                               "createOnlyProperties": ["/properties/WidgetName", "/properties/Container/ModelDataUrl", "/properties/Parts/*/Id"]])
+        let plain = try ResourceSchema(json: ["typeName": "AWS::Demo::Plain", "properties": [:]])
+        let text = Generator.renderCreateOnlyTable([widget, plain], toolVersion: "9.9.9")
+        XCTAssertTrue(text.contains(#""AWS::Demo::Widget": ["Container.ModelDataUrl", "Parts.Id", "WidgetName"],"#), text)
+        XCTAssertTrue(text.contains(#""AWS::Demo::Plain": [],"#), text)
+        XCTAssertTrue(text.contains(#""AWS::Demo::Widget": "WidgetName","#), text)
+        XCTAssertFalse(text.contains(#""AWS::Demo::Plain": ""#), text)
+        XCTAssertEqual(Generator.headerVersion(text), "9.9.9")
+    }
 }

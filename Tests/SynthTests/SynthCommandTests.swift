@@ -127,6 +127,35 @@ final class SynthCommandTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("unknown stack NoSuchStack"), unknown.stderr)
     }
 
+    /// The README embeds `synth --graph`; a change to the app that changes the graph must update it (scripts/readme-graph.sh).
+    func testReadmeGraphIsCurrent() throws {
+        let result = try run(["--config", defaultConfig, "--graph"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("flowchart LR\n  subgraph LambdaStack\n"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("SentimentEndpointStack_SentimentExecutionRole ==>|import| S3Stack_ModelBucket"), result.stdout)
+        let readme = try String(contentsOf: Self.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let begin = try XCTUnwrap(readme.range(of: "<!-- synth-graph:begin (scripts/readme-graph.sh writes this block) -->\n```mermaid\n"))
+        let end = try XCTUnwrap(readme.range(of: "```\n<!-- synth-graph:end -->"))
+        XCTAssertEqual(String(readme[begin.upperBound..<end.lowerBound]), result.stdout,
+                       "README.md's graph is stale: run scripts/readme-graph.sh and commit README.md")
+    }
+
+    func testDiffAgainstCommittedTemplatesAndAChangedImageTag() throws {
+        let templates = Self.packageRoot.appendingPathComponent("templates").path
+        let same = try run(["--config", defaultConfig, "--diff", templates, "--fail"])
+        XCTAssertEqual(same.status, 0, same.stdout + same.stderr)
+        XCTAssertTrue(same.stdout.hasSuffix("No differences against \(templates) (3 stacks).\n"), same.stdout)
+        let config = try configReplacing("\"tag\": \"2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04\"",
+                                         with: "\"tag\": \"2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04-v2\"")
+        let changed = try run(["--config", config, "--diff", templates])
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        XCTAssertTrue(changed.stdout.contains("~ SentimentModel (AWS::SageMaker::Model) will be REPLACED\n      PrimaryContainer.Image.Fn::Sub[0]: "), changed.stdout)
+        XCTAssertTrue(changed.stdout.contains("~ SentimentEndpointConfig (AWS::SageMaker::EndpointConfig) will be REPLACED"), changed.stdout)
+        XCTAssertTrue(changed.stdout.contains("~ SentimentEndpoint (AWS::SageMaker::Endpoint) updated in place"), changed.stdout)
+        XCTAssertFalse(changed.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+        XCTAssertEqual(try run(["--config", config, "--diff", templates, "--fail"]).status, 1)
+    }
+
     func testHelp() throws {
         let result = try run(["--help"])
         XCTAssertEqual(result.status, 0)
