@@ -37,7 +37,8 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["HTTPClient", "CNSS"]),
         .target(name: "Registrar", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
         .target(name: "Predict", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
-        .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar", "Predict"]),
+        .target(name: "Rollout", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
+        .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar", "Predict", "Rollout"]),
 
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
@@ -52,5 +53,6 @@ let package = Package(
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "AWSCore", "LambdaRuntime"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PredictTests", dependencies: ["Predict", "AWSCore", "LambdaRuntime", "HTTPClient"]),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "AWSCore", "LambdaRuntime", "HTTPClient"]),
     ]
 )

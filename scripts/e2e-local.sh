@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Deploys the whole pipeline with the real aws CLI against moto_server on 127.0.0.1 and checks that it works:
 # model upload → S3 event → the real `bootstrap` (through scripts/local-runtime-api.py) → SSM parameter
-# (SigV4 checked by moto) → endpoint stack serving that model → a second model replaces the first.
+# (SigV4 checked by moto) → endpoint stack serving that model → a second model is rolled out automatically by the same
+# `bootstrap` (`_HANDLER=rollout`, given the Parameter Store Change event moto does not emit) as a CloudFormation update,
+# without this script deploying anything; the same event again changes nothing; a rollback with put-parameter serves
+# the first model again; a refused URI and a missing stack change nothing.
 # Every step prints one line with its duration; a failure stops with the step's name and the tool's error.
 # What moto cannot show is listed in README.md ("What the local deployment verifies").
 set -euo pipefail
@@ -70,7 +73,7 @@ ok "$(stat -c %s "$zip") bytes"
 
 step "start moto_server on a free 127.0.0.1 port"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+python3 scripts/moto-server-e2e.py -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
 endpoint="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -fs "$endpoint/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -131,6 +134,19 @@ function_name=${function_name##*:}
 exports=$(aws cloudformation list-exports --query 'Exports[].Name' --output text)
 grep -q "LambdaStack:ModelRegistrarArn" <<<"$exports" || fail "LambdaStack exported no function ARN ($exports)"
 ok "$function_name"
+
+step "check the rollout function, its EventBridge rule and permission"
+rollout_function=$(physical_id LambdaStack RolloutFunction); rollout_function=${rollout_function##*:}
+[ "$(aws lambda get-function --function-name "$rollout_function" --query 'Configuration.Handler' --output text)" = rollout ] || fail "rollout function handler is not rollout"
+[ "$(aws lambda get-function --function-name "$rollout_function" --query 'Concurrency.ReservedConcurrentExecutions' --output text)" = 1 ] || fail "rollout function has no reserved concurrency 1"
+rule=$(physical_id LambdaStack RolloutTrigger); rule=${rule##*/}
+pattern=$(aws events describe-rule --name "$rule" --query EventPattern --output text)
+grep -q '"Parameter Store Change"' <<<"$pattern" && grep -q "\"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Resources"]["RolloutTrigger"]["Properties"]["EventPattern"]["detail"]["name"][0])' "$templates/LambdaStack.template.json")\"" <<<"$pattern" || fail "rule $rule has pattern $pattern"
+[ "$(aws events list-targets-by-rule --rule "$rule" --query 'Targets[0].Arn' --output text)" = "$(aws lambda get-function --function-name "$rollout_function" --query Configuration.FunctionArn --output text)" ] || fail "rule $rule does not target the rollout function"
+rollout_policy=$(aws lambda get-policy --function-name "$rollout_function" --query Policy --output text)
+grep -q '"events.amazonaws.com"' <<<"$rollout_policy" && grep -q "rule/$rule" <<<"$rollout_policy" || fail "no EventBridge invoke permission with SourceArn rule/$rule: $rollout_policy"
+alarm_topic=$(physical_id LambdaStack AlarmTopic)
+ok "$rollout_function, rule $rule"
 
 parameter=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print([p["Default"] for s in m["Stacks"] for p in s["Parameters"] if p["Name"]=="ModelDataUrl"][0])' "$templates/manifest.json")
 # The endpoint stack reads the model URI from SSM at deploy time: without a registered model there is nothing to serve.
@@ -244,21 +260,100 @@ assert bodies[2] == {"endpoint": sys.argv[2], "status": "InService"}, bodies[2]
 PY
 ok "200 with 2 predictions, 400 EmptyInputs, health InService"
 
-step "upload model v2, register it, update the endpoint stack"
+# moto emits no EventBridge events for SSM, so the test hands the rollout handler the event the rule would deliver.
+rollout() { # label [--env ENV=VALUE...]: runs the real bootstrap with _HANDLER=rollout on one Parameter Store Change event,
+  # with moto's SigV4 checking on unless ROLLOUT_AUTH=inf (see the SNS note at the alarm topic's subscription below)
+  local label=$1; shift
+  python3 - "$parameter" "$work/ssm-event.json" <<'PY2'
+import json, sys, datetime
+name, out = sys.argv[1:3]
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+json.dump({"version": "0", "id": "e2e", "detail-type": "Parameter Store Change", "source": "aws.ssm", "account": "123456789012",
+           "time": now, "region": "us-west-2", "resources": ["arn:aws:ssm:us-west-2:123456789012:parameter" + name],
+           "detail": {"name": name, "type": "String", "operation": "Update"}}, open(out, "w"))
+PY2
+  auth "${ROLLOUT_AUTH:-0}"
+  python3 scripts/local-runtime-api.py --bootstrap "$bootstrap" --event "$work/ssm-event.json" --timeout 60 --deadline-ms 50000 \
+    --env "_HANDLER=rollout" --env "ENDPOINT_STACK_NAME=SentimentEndpointStack" --env "SSM_PARAMETER_NAME=$parameter" \
+    --env "MODEL_BUCKET=$bucket" --env "MODEL_PREFIX=models/" --env "MODEL_SUFFIX=.tar.gz" --env "METRICS_NAMESPACE=MLOps/ModelRollout" \
+    --env "ALARM_TOPIC_ARN=$alarm_topic" --env "POLL_INITIAL_SECONDS=0.2" --env "POLL_MAXIMUM_SECONDS=1" \
+    --env "AWS_REGION=$region" --env "AWS_ENDPOINT_URL=$endpoint" \
+    --env "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID" --env "AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY" "$@" \
+    >"$work/rollout-$label.out" 2>"$work/rollout-$label.err" || { auth inf; cp "$work/rollout-$label.err" "$work/err"; fail "rollout bootstrap failed: $(cat "$work/rollout-$label.out")"; }
+  auth inf
+  rollout_status=$(python3 -c 'import json,sys; print(json.loads(json.loads(open(sys.argv[1]).readline())["body"])["status"])' "$work/rollout-$label.out")
+}
+serving() { # sets model_url, the URI the endpoint serves: endpoint → endpoint config → model → ModelDataUrl, equal to the stack parameter
+  # (scripts/moto-server-e2e.py closes two moto gaps that would otherwise leave the endpoint on the deleted model)
+  stack_value=$(aws cloudformation describe-stacks --stack-name SentimentEndpointStack --query "Stacks[0].Parameters[?ParameterKey=='ModelDataUrl'].ParameterValue | [0]" --output text)
+  endpoint_name=$(physical_id SentimentEndpointStack SentimentEndpoint); endpoint_name=${endpoint_name##*/}
+  config_name=$(aws sagemaker describe-endpoint --endpoint-name "$endpoint_name" --query EndpointConfigName --output text) || fail "no endpoint $endpoint_name"
+  [ "$config_name" = "$(physical_id SentimentEndpointStack SentimentEndpointConfig | sed 's|.*/||')" ] || fail "endpoint $endpoint_name uses $config_name, not the stack's endpoint config"
+  model_name=$(aws sagemaker describe-endpoint-config --endpoint-config-name "$config_name" --query 'ProductionVariants[0].ModelName' --output text) || fail "no endpoint config $config_name"
+  model_url=$(aws sagemaker describe-model --model-name "$model_name" --query PrimaryContainer.ModelDataUrl --output text) || fail "endpoint config $config_name names model $model_name, which does not exist"
+  via="endpoint config $config_name → model $model_name"
+  [ "$stack_value" = "$model_url" ] || fail "stack parameter says $stack_value, $via serves $model_url"
+}
+stack_events() { aws cloudformation describe-stack-events --stack-name SentimentEndpointStack --query 'length(StackEvents)' --output text; }
+# The alarm topic's messages, through an SQS subscription (moto keeps nothing for a topic without subscribers).
+# moto's signature check rejects form bodies with spaces or ": " even when botocore signs them (it re-encodes the body
+# before recomputing), so SNS Publish of a readable message fails with SignatureDoesNotMatch while checking is on: the
+# rollouts that check the topic's message run with checking off (ROLLOUT_AUTH=inf); the others check every other call.
+run aws sqs create-queue --queue-name e2e-alarms >/dev/null
+alarm_queue_url=$(aws sqs get-queue-url --queue-name e2e-alarms --query QueueUrl --output text)
+alarm_queue_arn=$(aws sqs get-queue-attributes --queue-url "$alarm_queue_url" --attribute-names QueueArn --query Attributes.QueueArn --output text)
+run aws sns subscribe --topic-arn "$alarm_topic" --protocol sqs --notification-endpoint "$alarm_queue_arn" --attributes RawMessageDelivery=true >/dev/null
+alarm_message() { aws sqs receive-message --queue-url "$alarm_queue_url" --max-number-of-messages 1 --wait-time-seconds 1 --query 'Messages[0].Body' --output text; }
+
+step "upload model v2: registrar, then the rollout handler updates the endpoint stack"
 key2="models/2026-11-23/sentiment+v2/model.tar.gz"
 register_model "$key2"
-# AWS re-reads the SSM-typed parameter on every update by itself; moto only notices a parameter it was given
-# explicitly (it diffs the given parameters, not their resolved values), so name it.
-run aws cloudformation update-stack --stack-name SentimentEndpointStack --template-body "file://$deploy/SentimentEndpointStack.template.json" \
-  --capabilities CAPABILITY_NAMED_IAM --parameters "ParameterKey=ModelDataUrl,ParameterValue=$parameter" \
-  "ParameterKey=CodeBucket,ParameterValue=$artifacts" "ParameterKey=CodeKey,ParameterValue=$code_key" >/dev/null
-wait_stack SentimentEndpointStack UPDATE_COMPLETE
-model2=$(physical_id SentimentEndpointStack SentimentModel); model2=${model2##*/}
-[ "$model2" != "$model1" ] || fail "the model was not replaced"
-url=$(aws sagemaker describe-model --model-name "$model2" --query PrimaryContainer.ModelDataUrl --output text)
-[ "$url" = "s3://$bucket/$key2" ] || fail "new model serves $url"
+model1=$(physical_id SentimentEndpointStack SentimentModel); model1=${model1##*/}
+rollout v2
+[ "$rollout_status" = succeeded ] || fail "rollout answered $rollout_status: $(cat "$work/rollout-v2.out")"
+serving; [ "$model_url" = "s3://$bucket/$key2" ] || fail "the endpoint serves $model_url, expected s3://$bucket/$key2"
+[ "$(aws cloudformation describe-stacks --stack-name SentimentEndpointStack --query 'Stacks[0].StackStatus' --output text)" = UPDATE_COMPLETE ] || fail "stack is not UPDATE_COMPLETE"
 if aws sagemaker describe-model --model-name "$model1" >/dev/null 2>&1; then fail "old model $model1 still exists"; fi
-ok "model $model2 serves v2; $model1 deleted"
+metrics=$(aws cloudwatch list-metrics --namespace MLOps/ModelRollout --query 'Metrics[].MetricName' --output text)
+grep -q ModelRolloutStarted <<<"$metrics" && grep -q ModelRolloutSucceeded <<<"$metrics" || fail "rollout metrics: $metrics"
+ok "serves v2 via $via; metrics"
+
+step "the same event again changes nothing"
+before=$(stack_events); model_before=$model_name
+rollout again
+[ "$rollout_status" = alreadyServing ] || fail "rollout answered $rollout_status"
+[ "$(stack_events)" = "$before" ] || fail "the stack was updated again ($before → $(stack_events) events)"
+serving; [ "$model_url" = "s3://$bucket/$key2" ] || fail "the endpoint no longer serves v2"
+[ "$model_name" = "$model_before" ] || fail "the model was replaced ($model_before → $model_name)"
+ok "alreadyServing; same model, $before stack events before and after"
+
+step "roll back: put-parameter with the previous URI from get-parameter-history"
+previous=$(aws ssm get-parameter-history --name "$parameter" --query 'Parameters[-2].Value' --output text)
+[ "$previous" = "s3://$bucket/$key1" ] || fail "history's previous value is $previous"
+run aws ssm put-parameter --name "$parameter" --value "$previous" --type String --overwrite >/dev/null
+ROLLOUT_AUTH=inf rollout rollback
+[ "$rollout_status" = succeeded ] || fail "rollout answered $rollout_status"
+message=$(alarm_message)
+grep -q "Model rollout succeeded" <<<"$message" && grep -q "s3://$bucket/$key1" <<<"$message" && grep -q "UPDATE_COMPLETE" <<<"$message" || fail "alarm topic message: $message"
+serving; [ "$model_url" = "s3://$bucket/$key1" ] || fail "the endpoint serves $model_url after the rollback"
+ok "serves v1 via $via; reported on the alarm topic"
+
+step "a URI outside the model prefix is refused"
+before=$(stack_events)
+run aws ssm put-parameter --name "$parameter" --value "s3://$bucket/elsewhere/model.tar.gz" --type String --overwrite >/dev/null
+ROLLOUT_AUTH=inf rollout refused
+[ "$rollout_status" = refused ] || fail "rollout answered $rollout_status"
+[ "$(stack_events)" = "$before" ] || fail "the stack was updated"
+message=$(alarm_message)
+grep -q "Model rollout refused" <<<"$message" && grep -q "s3://$bucket/elsewhere/model.tar.gz" <<<"$message" || fail "no refusal on the alarm topic: $message"
+run aws ssm put-parameter --name "$parameter" --value "$previous" --type String --overwrite >/dev/null
+ok "refused, reported, stack untouched"
+
+step "a stack name that does not exist is a clean skip"
+rollout missing --env "ENDPOINT_STACK_NAME=NoSuchStack"
+[ "$rollout_status" = skipped ] || fail "rollout answered $rollout_status"
+grep -q "deploy the endpoint stack first" "$work/rollout-missing.out" || fail "unclear skip: $(cat "$work/rollout-missing.out")"
+ok "skipped: deploy the endpoint stack first"
 
 step "delete the stacks in reverse order"
 for stack in SentimentEndpointStack S3Stack LambdaStack; do

@@ -82,7 +82,7 @@ public final class Function: Construct, Grantable {
             let logGroupArn: Value<String> = "arn:\(Pseudo.partition):logs:\(Pseudo.region):\(Pseudo.accountId):log-group:\(logGroupName ?? "*")"
             // The encryption context names the log group only on cryptographic requests; `kms:DescribeKey` carries none, so
             // it is allowed in a statement of its own (one per key), where that condition cannot make it unmatchable.
-            key.allowService("AllowLogsFor\(LogicalID.sanitize(id))", "logs.\(Pseudo.region).amazonaws.com",
+            key.allowService("AllowLogsFor\(LogicalID.sanitize(String(path.drop { $0 != "/" })))", "logs.\(Pseudo.region).amazonaws.com",
                              actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey"],
                              conditions: [.init("ArnEquals", "kms:EncryptionContext:aws:logs:arn", [logGroupArn])])
             key.allowService("AllowLogsDescribeKey", "logs.\(Pseudo.region).amazonaws.com", actions: ["kms:DescribeKey"])

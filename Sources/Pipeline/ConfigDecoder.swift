@@ -21,6 +21,7 @@ enum ConfigDecoder {
         ])
         let endpoint = decodeEndpoint(root.object("endpoint"))
         let alarms = decodeAlarms(root.object("alarms"))
+        let rollout = decodeRollout(root.object("rollout"))
         let tags = root.stringMap("tags",
                                   keyRules: [.length(1...128), Rule(text: "must not start with aws: (reserved)") { !$0.lowercased().hasPrefix("aws:") },
                                              .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", "may use letters, digits, spaces and _ . : / = + - @")],
@@ -35,7 +36,7 @@ enum ConfigDecoder {
         }
         root.finish()
         var config = PipelineConfig(modelBucket: bucket, registrar: registrar, modelParameterName: parameterName,
-                                    endpoint: endpoint, alarms: alarms, tags: tags.map { (key: $0.0, value: $0.1) })
+                                    endpoint: endpoint, alarms: alarms, tags: tags.map { (key: $0.0, value: $0.1) }, rollout: rollout)
         config.api = api
         return config
     }
@@ -127,10 +128,11 @@ enum ConfigDecoder {
             object.fail("dataCapture", "enabled", "serverless endpoints do not support data capture; set endpoint.dataCapture.enabled to false")
         }
         let groupName = object.string("modelPackageGroupName", default: "sentiment-models", [sagemakerName])
+        let rollout = decodeEndpointRollout(object.object("rollout"))
         object.finish()
         return .init(name: name, mode: mode, image: image, environment: Dictionary(environment, uniquingKeysWith: { a, _ in a }),
                      networkIsolation: networkIsolation, variants: variants, serverless: serverless,
-                     autoscaling: autoscaling, dataCapture: dataCapture, modelPackageGroupName: groupName)
+                     autoscaling: autoscaling, dataCapture: dataCapture, modelPackageGroupName: groupName, rollout: rollout)
     }
 
     static func decodeImage(_ object: ConfigReader.Object) -> PipelineConfig.Image {

@@ -89,7 +89,8 @@ final class PipelineTemplateTests: XCTestCase {
 
     // 3. Role permissions: least privilege, the exact actions and resources, no FullAccess policy, no duplicate statement.
     func testRegistrarRoleIsLeastPrivilege() throws {
-        let (_, role) = try onlyResource(lambda, "AWS::IAM::Role")
+        // The registrar's role (the rollout function's is asserted in RolloutTemplateTests).
+        let role = try XCTUnwrap(lambda.resource("ModelRegistrarServiceRole")?["Properties"])
         XCTAssertNil(role["ManagedPolicyArns"], "no managed policies at all, FullAccess or otherwise")
         try Template.expect(role["Policies"]?[0]?["PolicyDocument"]?["Statement"], matches: [
             ["Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": ["Fn::GetAtt": ["ModelRegistrarLogGroup", "Arn"]]],
@@ -146,6 +147,12 @@ final class PipelineTemplateTests: XCTestCase {
             ["Sid": "AllowLogsDescribeKey", "Effect": "Allow",
              "Principal": ["Service": ["Fn::Sub": "logs.${AWS::Region}.amazonaws.com"]],
              "Action": "kms:DescribeKey", "Resource": "*"],
+            ["Sid": "AllowLogsForRolloutFunction", "Effect": "Allow",
+             "Principal": ["Service": ["Fn::Sub": "logs.${AWS::Region}.amazonaws.com"]],
+             "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey"],
+             "Resource": "*",
+             "Condition": ["ArnEquals": ["kms:EncryptionContext:aws:logs:arn":
+                ["Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/sentiment-model-rollout"]]]],
         ]))
         for (stack, template) in templates {
             for (id, key) in template.findResources("AWS::KMS::Key") {
