@@ -21,6 +21,8 @@ enum ConfigDecoder {
         ])
         let endpoint = decodeEndpoint(root.object("endpoint"))
         let alarms = decodeAlarms(root.object("alarms"))
+        let registry = decodeRegistry(root.object("registry"), modelSuffix: bucket.modelSuffix, registrarTimeout: registrar.timeoutSeconds)
+        let monitoring = decodeMonitoring(root.object("monitoring"))
         let tags = root.stringMap("tags",
                                   keyRules: [.length(1...128), Rule(text: "must not start with aws: (reserved)") { !$0.lowercased().hasPrefix("aws:") },
                                              .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", "may use letters, digits, spaces and _ . : / = + - @")],
@@ -29,7 +31,7 @@ enum ConfigDecoder {
         if tags.count > 50 { root.fail("tags", "\(tags.count) tags", "must have at most 50 tags") }
         root.finish()
         return PipelineConfig(modelBucket: bucket, registrar: registrar, modelParameterName: parameterName,
-                              endpoint: endpoint, alarms: alarms, tags: tags.map { (key: $0.0, value: $0.1) })
+                              endpoint: endpoint, alarms: alarms, registry: registry, monitoring: monitoring, tags: tags.map { (key: $0.0, value: $0.1) })
     }
 
     static func decodeBucket(_ object: ConfigReader.Object) -> PipelineConfig.ModelBucket {

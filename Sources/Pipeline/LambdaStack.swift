@@ -9,6 +9,8 @@ public final class LambdaStack: Stack {
     public private(set) var function: Function!
     public private(set) var alarmTopic: Topic!
     public let modelParameter: StringParameter
+    /// The model package group, the registrar's registry settings and grants, the approval rule.
+    public private(set) var registry: ModelRegistryWiring!
 
     public init(_ app: App, _ id: String = "LambdaStack", config: PipelineConfig) {
         modelParameter = StringParameter(name: config.modelParameterName)
@@ -45,6 +47,7 @@ public final class LambdaStack: Stack {
               metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
                              dimensions: [("QueueName", function.deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
               threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
+        registry = ModelRegistryWiring(self, "Registry", function: function, topic: alarmTopic, config: config)
         Tagging.apply(config.tags, to: self)
     }
 }

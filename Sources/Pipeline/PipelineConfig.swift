@@ -107,12 +107,14 @@ public struct PipelineConfig: Sendable, Equatable {
     public var modelParameterName: String
     public var endpoint: Endpoint
     public var alarms: Alarms
+    public var registry: Registry
+    public var monitoring: Monitoring
     /// Tags for every resource that takes tags, in file order.
     public var tags: [(key: String, value: String)]
 
     public static func == (a: PipelineConfig, b: PipelineConfig) -> Bool {
         a.modelBucket == b.modelBucket && a.registrar == b.registrar && a.modelParameterName == b.modelParameterName
-            && a.endpoint == b.endpoint && a.alarms == b.alarms && a.tags.map { "\($0.key)=\($0.value)" } == b.tags.map { "\($0.key)=\($0.value)" }
+            && a.endpoint == b.endpoint && a.alarms == b.alarms && a.registry == b.registry && a.monitoring == b.monitoring && a.tags.map { "\($0.key)=\($0.value)" } == b.tags.map { "\($0.key)=\($0.value)" }
     }
 
     /// The default Hugging Face PyTorch inference image on CPU (torch + transformers).

@@ -3,12 +3,12 @@ import CloudFormation
 import Constructs
 
 /// The real-time sentiment endpoint: the model recorded in SSM (read at deploy time), its endpoint
-/// configuration and endpoint, CPU autoscaling, alarms, and the model package group where trained
-/// models are registered with their metrics.
+/// configuration and endpoint, CPU autoscaling and alarms. (The model package group is in LambdaStack, with the registrar.)
 public final class SentimentEndpointStack: Stack {
     public private(set) var endpoint: SageMakerEndpoint!
     public private(set) var modelData: Parameter<String>!
-    public private(set) var modelPackageGroup: Resource<SageMaker.ModelPackageGroup>!
+    /// Encrypts the endpoint's volumes and captured data (monitoring reads the capture with it).
+    public private(set) var key: EncryptionKey!
 
     public init(_ app: App, _ id: String = "SentimentEndpointStack", modelBucket: Bucket, lambdaStack: LambdaStack, config: PipelineConfig) {
         super.init(app, id, description: "Sentiment analysis endpoint (torch + transformers) serving the newest registered model")
@@ -16,7 +16,7 @@ public final class SentimentEndpointStack: Stack {
         modelData = lambdaStack.modelParameter.deployTimeValue(
             in: self, "ModelDataUrl",
             description: "SSM parameter holding the model archive's S3 URI; CloudFormation reads its current value on every deployment")
-        let key = EncryptionKey(self, "Key", description: "Encrypts the endpoint's storage volumes and captured data")
+        key = EncryptionKey(self, "Key", description: "Encrypts the endpoint's storage volumes and captured data")
         let image: SageMakerEndpoint.ContainerImage = switch settings.image {
         case .deepLearningContainer(let repository, let tag): .deepLearningContainer(repository: repository, tag: tag)
         case .uri(let uri): .uri(uri)
@@ -60,9 +60,6 @@ public final class SentimentEndpointStack: Stack {
                   threshold: Double(alarms.modelLatencyMilliseconds * 1000), periodSeconds: alarms.periodSeconds,
                   evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic)
         }
-        modelPackageGroup = Resource(self, "ModelPackageGroup", SageMaker.ModelPackageGroup(
-            modelPackageGroupDescription: "Sentiment models with their training metrics; compare a candidate with the approved ones before deploying",
-            modelPackageGroupName: Value(settings.modelPackageGroupName)))
         _ = Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
         _ = Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
         Tagging.apply(config.tags, to: self)

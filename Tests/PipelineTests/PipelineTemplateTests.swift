@@ -82,6 +82,9 @@ final class PipelineTemplateTests: XCTestCase {
         XCTAssertEqual(Set(byAction.keys), [
             "[\"logs:CreateLogStream\", \"logs:PutLogEvents\"]", "\"sqs:SendMessage\"", "[\"kms:Decrypt\", \"kms:GenerateDataKey\"]",
             "\"kms:Decrypt\"", "\"ssm:PutParameter\"", "\"cloudwatch:PutMetricData\"",
+            // The registry's (asserted resource by resource in RegistryTemplateTests).
+            "\"sagemaker:CreateModelPackage\"", "[\"sagemaker:DescribeModelPackage\", \"sagemaker:UpdateModelPackage\"]",
+            "\"sagemaker:ListModelPackages\"", "\"s3:GetObject\"", "\"s3:ListBucket\"", "\"sns:Publish\"",
         ])
         XCTAssertTrue(Match.matches(["Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/mlops/sentiment/model-data-url"],
                                     byAction["\"ssm:PutParameter\""]!["Resource"]!))
@@ -187,18 +190,24 @@ final class PipelineTemplateTests: XCTestCase {
         ])
         let bucket = try XCTUnwrap(storage.resources["ModelBucket"])
         XCTAssertEqual(bucket["DependsOn"], .array([.string("ModelBucketAllowNotifyModelRegistrar")]))
+        // The archive and, with the registry on, the metrics file beside it; one permission for both.
         XCTAssertTrue(Match.matches(["LambdaConfigurations": [[
             "Event": "s3:ObjectCreated:*",
             "Function": ["Fn::ImportValue": "LambdaStack:ModelRegistrarArn"],
             "Filter": ["S3Key": ["Rules": [["Name": "prefix", "Value": "models/"], ["Name": "suffix", "Value": ".tar.gz"]]]],
-        ]]], bucket["Properties"]!["NotificationConfiguration"]!))
+        ], [
+            "Event": "s3:ObjectCreated:*",
+            "Function": ["Fn::ImportValue": "LambdaStack:ModelRegistrarArn"],
+            "Filter": ["S3Key": ["Rules": [["Name": "prefix", "Value": "models/"], ["Name": "suffix", "Value": "metrics.json"]]]],
+        ]]], bucket["Properties"]!["NotificationConfiguration"]!), Match.render(bucket["Properties"]!["NotificationConfiguration"]!))
+        storage.resourceCountIs("AWS::Lambda::Permission", 1)
         XCTAssertEqual(storage.resourceCount(type: "AWS::Lambda::Function"), 0, "no custom-resource Lambda for the notification")
     }
 
     func testCrossStackExportsImportsAndOrder() throws {
         let synthesis = try PipelineApp.make(config: config).synthesize()
-        XCTAssertEqual(synthesis.stacks.map(\.name), ["LambdaStack", "S3Stack", "SentimentEndpointStack"])
-        XCTAssertEqual(synthesis.stacks.map(\.dependencies), [[], ["LambdaStack"], ["LambdaStack", "S3Stack"]])
+        XCTAssertEqual(synthesis.stacks.map(\.name), ["LambdaStack", "S3Stack", "SentimentEndpointStack", "MonitoringStack"])
+        XCTAssertEqual(synthesis.stacks.map(\.dependencies), [[], ["LambdaStack"], ["LambdaStack", "S3Stack"], ["LambdaStack", "S3Stack", "SentimentEndpointStack"]])
         let lambdaExports = Set(lambda.outputs.compactMap { $0.value["Export"]?["Name"]?.string })
         XCTAssertTrue(lambdaExports.isSuperset(of: ["LambdaStack:ModelRegistrarArn", "LambdaStack:AlarmTopicRef"]), "\(lambdaExports)")
         XCTAssertTrue(Match.render(endpoint.json).contains("\"Fn::ImportValue\": \"LambdaStack:AlarmTopicRef\""))
@@ -215,7 +224,9 @@ final class PipelineTemplateTests: XCTestCase {
         lambda.hasResource(type: "AWS::CloudWatch::Alarm", properties: [
             "MetricName": "Errors", "Namespace": "AWS/Lambda", "Dimensions": [["Name": "FunctionName", "Value": ["Ref": "ModelRegistrar"]]],
         ])
-        endpoint.hasResource(type: "AWS::SageMaker::ModelPackageGroup", properties: ["ModelPackageGroupName": "sentiment-models"])
+        // The group is with the registrar, which needs it before the endpoint stack can exist.
+        lambda.hasResource(type: "AWS::SageMaker::ModelPackageGroup", properties: ["ModelPackageGroupName": "sentiment-models"])
+        endpoint.resourceCountIs("AWS::SageMaker::ModelPackageGroup", 0)
     }
 
     func testServerlessMode() throws {

@@ -70,7 +70,8 @@ final class SynthCommandTests: XCTestCase {
         let first = try run(["--config", defaultConfig, "--output", output.path])
         XCTAssertEqual(first.status, 0, first.stderr)
         let files = snapshot(output)
-        XCTAssertEqual(Set(files.keys), ["LambdaStack.template.json", "S3Stack.template.json", "SentimentEndpointStack.template.json", "manifest.json"])
+        XCTAssertEqual(Set(files.keys), ["LambdaStack.template.json", "S3Stack.template.json", "SentimentEndpointStack.template.json",
+                                         "MonitoringStack.template.json", "manifest.json"])
         XCTAssertTrue(first.stdout.contains("wrote \(output.path)/LambdaStack.template.json"))
         let second = try run(["--config", defaultConfig, "--output", output.path])
         XCTAssertEqual(second.status, 0)
@@ -113,6 +114,7 @@ final class SynthCommandTests: XCTestCase {
             "1. LambdaStack",
             "2. S3Stack (after LambdaStack)",
             "3. SentimentEndpointStack (after LambdaStack, S3Stack)",
+            "4. MonitoringStack (after LambdaStack, S3Stack, SentimentEndpointStack)",
         ])
         XCTAssertTrue(snapshot(work).keys.allSatisfy { !$0.hasSuffix(".json") || $0 == "config.json" }, "--list writes nothing")
     }
