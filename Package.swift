@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "AWSCore", dependencies: ["COpenSSL", "HTTPClient"]),
         .target(name: "LambdaRuntime", dependencies: ["HTTPClient"]),
         .target(name: "Registrar", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
-        .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar"]),
+        .target(name: "Rollout", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
+        .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar", "Rollout"]),
 
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
@@ -39,5 +40,6 @@ let package = Package(
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "HTTPClient"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "AWSCore", "LambdaRuntime"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "AWSCore", "LambdaRuntime", "HTTPClient"]),
     ]
 )

@@ -14,6 +14,21 @@ public final class SSMClient {
                                          deadline: deadline)
         return answer["Version"]?.intValue ?? 0
     }
+
+    /// `GetParameter`: the parameter's current value and version; nil when it does not exist (`ParameterNotFound`).
+    public func getParameter(name: String, deadline: Double) throws(AWSError) -> (value: String, version: Int)? {
+        let answer: JSON
+        do {
+            answer = try client.jsonCall(target: "AmazonSSM.GetParameter", .object(["Name": .string(name)]), deadline: deadline)
+        } catch {
+            if case .service(_, "ParameterNotFound", _) = error { return nil }
+            throw error
+        }
+        guard let value = answer["Parameter"]?["Value"]?.stringValue else {
+            throw .service(status: 200, code: "MalformedResponse", message: "GetParameter answered without Parameter.Value")
+        }
+        return (value, answer["Parameter"]?["Version"]?.intValue ?? 0)
+    }
 }
 
 /// CloudWatch `PutMetricData` over the query protocol, which every CloudWatch endpoint (and moto) accepts.

@@ -3,7 +3,7 @@ import CloudFormation
 
 /// An EventBridge rule on the default bus that matches an event pattern and delivers to a Lambda function or an SNS
 /// topic. A function target gets its `AWS::Lambda::Permission` for `events.amazonaws.com` limited to this rule's ARN
-/// (and account); a topic target needs the topic to accept EventBridge (`Topic.allowEventBridge()`), which this adds.
+/// (and account); a topic target gets a statement in the topic's policy for this rule (`Topic.allowEventBridge(rule:sid:)`).
 public final class EventPatternRule: Construct {
     public private(set) var resource: Resource<Events.Rule>!
     private var targets: [Events.Rule.Target] = []
@@ -28,7 +28,7 @@ public final class EventPatternRule: Construct {
     /// Publishes to `topic`: the text of `template` with `<name>` placeholders filled from the event at `paths`
     /// (an input transformer), so the message reads as a sentence instead of raw JSON.
     public func addTarget(_ topic: Topic, message template: String, paths: [String: String]) {
-        topic.allowEventBridge()
+        topic.allowEventBridge(rule: resource, sid: "Allow\(LogicalID.sanitize(id))")
         targets.append(Events.Rule.Target(
             arn: topic.arn, id: Value("\(LogicalID.sanitize(topic.id))Target"),
             inputTransformer: .init(inputPathsMap: paths.mapValues { Value($0) }, inputTemplate: Value(JoinWriter.escape(template)))))

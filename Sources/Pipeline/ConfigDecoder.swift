@@ -23,6 +23,7 @@ enum ConfigDecoder {
         let alarms = decodeAlarms(root.object("alarms"))
         let registry = decodeRegistry(root.object("registry"), modelSuffix: bucket.modelSuffix, registrarTimeout: registrar.timeoutSeconds)
         let monitoring = decodeMonitoring(root.object("monitoring"))
+        let rollout = decodeRollout(root.object("rollout"))
         let tags = root.stringMap("tags",
                                   keyRules: [.length(1...128), Rule(text: "must not start with aws: (reserved)") { !$0.lowercased().hasPrefix("aws:") },
                                              .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", "may use letters, digits, spaces and _ . : / = + - @")],
@@ -31,7 +32,8 @@ enum ConfigDecoder {
         if tags.count > 50 { root.fail("tags", "\(tags.count) tags", "must have at most 50 tags") }
         root.finish()
         return PipelineConfig(modelBucket: bucket, registrar: registrar, modelParameterName: parameterName,
-                              endpoint: endpoint, alarms: alarms, registry: registry, monitoring: monitoring, tags: tags.map { (key: $0.0, value: $0.1) })
+                              endpoint: endpoint, alarms: alarms, registry: registry, monitoring: monitoring, tags: tags.map { (key: $0.0, value: $0.1) },
+                              rollout: rollout)
     }
 
     static func decodeBucket(_ object: ConfigReader.Object) -> PipelineConfig.ModelBucket {
@@ -115,10 +117,11 @@ enum ConfigDecoder {
             object.fail("dataCapture", "enabled", "serverless endpoints do not support data capture; set endpoint.dataCapture.enabled to false")
         }
         let groupName = object.string("modelPackageGroupName", default: "sentiment-models", [sagemakerName])
+        let rollout = decodeEndpointRollout(object.object("rollout"))
         object.finish()
         return .init(name: name, mode: mode, image: image, environment: Dictionary(environment, uniquingKeysWith: { a, _ in a }),
                      networkIsolation: networkIsolation, variants: variants, serverless: serverless,
-                     autoscaling: autoscaling, dataCapture: dataCapture, modelPackageGroupName: groupName)
+                     autoscaling: autoscaling, dataCapture: dataCapture, modelPackageGroupName: groupName, rollout: rollout)
     }
 
     static func decodeImage(_ object: ConfigReader.Object) -> PipelineConfig.Image {

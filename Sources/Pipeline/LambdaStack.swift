@@ -8,6 +8,8 @@ public final class LambdaStack: Stack {
     public private(set) var key: EncryptionKey!
     public private(set) var function: Function!
     public private(set) var alarmTopic: Topic!
+    /// The automatic rollout of a newly recorded model to the endpoint stack.
+    public private(set) var rollout: ModelRolloutResources!
     public let modelParameter: StringParameter
     /// The model package group, the registrar's registry settings and grants, the approval rule.
     public private(set) var registry: ModelRegistryWiring!
@@ -47,6 +49,8 @@ public final class LambdaStack: Stack {
               metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
                              dimensions: [("QueueName", function.deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
               threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
+        rollout = ModelRolloutResources(self, "Rollout", config: config, code: .init(bucket: codeBucket.value, key: codeKey.value), key: key,
+                                        alarmTopic: alarmTopic, modelParameter: modelParameter)
         registry = ModelRegistryWiring(self, "Registry", function: function, topic: alarmTopic, config: config)
         Tagging.apply(config.tags, to: self)
     }

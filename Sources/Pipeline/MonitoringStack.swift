@@ -73,10 +73,12 @@ public final class MonitoringStack: Stack {
             widgets.append(.graph(title: "Registry outcomes", metrics: [
                 "ModelRegistered", "ModelApproved", "ModelPendingApproval", "ModelRejected", "ModelApprovedManually",
             ].map { DashboardMetric(namespace: namespace, name: $0, statistic: .sum, label: $0) }))
+        }
+        if let namespace = config.rollout.metricsNamespace {
             widgets.append(.graph(title: "Rollout outcomes", metrics: ["ModelRolloutStarted", "ModelRolloutSucceeded", "ModelRolloutFailed"]
                 .map { DashboardMetric(namespace: namespace, name: $0, statistic: .sum, label: $0) }))
         }
-        var functions: [(String, String)] = [("registrar", config.registrar.functionName)]
+        var functions: [(String, String)] = [("registrar", config.registrar.functionName), ("rollout", config.rollout.functionName)]
         if let prediction = config.monitoring.predictionFunctionName { functions.append(("prediction API", prediction)) }
         for (title, name) in functions {
             let dimensions: [(String, Value<String>)] = [("FunctionName", Value(name))]

@@ -89,6 +89,8 @@ public struct PipelineConfig: Sendable, Equatable {
         public var dataCapture: DataCapture
         /// Name of the SageMaker model package group where trained models are registered with their metrics.
         public var modelPackageGroupName: String
+        /// Deployment guardrails for a changed model (blue/green traffic shifting, automatic rollback).
+        public var rollout: EndpointRollout = .defaults
     }
 
     public struct Alarms: Sendable, Equatable {
@@ -111,10 +113,13 @@ public struct PipelineConfig: Sendable, Equatable {
     public var monitoring: Monitoring
     /// Tags for every resource that takes tags, in file order.
     public var tags: [(key: String, value: String)]
+    /// The function that rolls a newly recorded model out to the endpoint.
+    public var rollout: Rollout = .defaults
 
     public static func == (a: PipelineConfig, b: PipelineConfig) -> Bool {
         a.modelBucket == b.modelBucket && a.registrar == b.registrar && a.modelParameterName == b.modelParameterName
-            && a.endpoint == b.endpoint && a.alarms == b.alarms && a.registry == b.registry && a.monitoring == b.monitoring && a.tags.map { "\($0.key)=\($0.value)" } == b.tags.map { "\($0.key)=\($0.value)" }
+            && a.endpoint == b.endpoint && a.alarms == b.alarms && a.registry == b.registry && a.monitoring == b.monitoring && a.rollout == b.rollout
+            && a.tags.map { "\($0.key)=\($0.value)" } == b.tags.map { "\($0.key)=\($0.value)" }
     }
 
     /// The default Hugging Face PyTorch inference image on CPU (torch + transformers).

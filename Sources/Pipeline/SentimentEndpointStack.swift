@@ -48,18 +48,21 @@ public final class SentimentEndpointStack: Stack {
             }
         }
         let alarms = config.alarms
+        var rollbackAlarms: [Alarm] = []
         for variant in endpoint.variantNames {
-            let dimensions: [(String, Value<String>)] = [("EndpointName", endpoint.name), ("VariantName", Value(variant))]
+            // The configured name, not GetAtt: the endpoint's rollback configuration names these alarms (a GetAtt would be a cycle).
+            let dimensions: [(String, Value<String>)] = [("EndpointName", Value(settings.name)), ("VariantName", Value(variant))]
             let suffix = endpoint.variantNames.count == 1 ? "" : LogicalID.sanitize(variant)
-            _ = Alarm(self, "Invocation5XXErrorsAlarm\(suffix)", description: "The endpoint (variant \(variant)) returned 5XX errors",
+            rollbackAlarms.append(Alarm(self, "Invocation5XXErrorsAlarm\(suffix)", description: "The endpoint (variant \(variant)) returned 5XX errors",
                   metric: Metric(namespace: "AWS/SageMaker", name: "Invocation5XXErrors", dimensions: dimensions, statistic: .sum),
                   threshold: Double(alarms.endpoint5xxErrors), periodSeconds: alarms.periodSeconds,
-                  evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic)
-            _ = Alarm(self, "ModelLatencyAlarm\(suffix)", description: "p90 model latency of variant \(variant) is above \(alarms.modelLatencyMilliseconds) ms",
+                  evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic))
+            rollbackAlarms.append(Alarm(self, "ModelLatencyAlarm\(suffix)", description: "p90 model latency of variant \(variant) is above \(alarms.modelLatencyMilliseconds) ms",
                   metric: Metric(namespace: "AWS/SageMaker", name: "ModelLatency", dimensions: dimensions, statistic: .percentile(90)),
                   threshold: Double(alarms.modelLatencyMilliseconds * 1000), periodSeconds: alarms.periodSeconds,
-                  evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic)
+                  evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic))
         }
+        Self.addRolloutGuardrails(to: endpoint, alarms: rollbackAlarms, config: config)
         _ = Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
         _ = Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
         Tagging.apply(config.tags, to: self)

@@ -75,7 +75,8 @@ final class PipelineTemplateTests: XCTestCase {
 
     // 3. Role permissions: least privilege, the exact actions and resources, no FullAccess policy.
     func testRegistrarRoleIsLeastPrivilege() throws {
-        let (_, role) = try lambda.onlyResource(type: "AWS::IAM::Role")
+        // The registrar's role (the rollout function's is asserted in RolloutTemplateTests).
+        let role = try XCTUnwrap(lambda.resources["ModelRegistrarServiceRole"]?["Properties"])
         XCTAssertNil(role["ManagedPolicyArns"], "no managed policies at all, FullAccess or otherwise")
         let statements = try XCTUnwrap(role["Policies"]?[0]?["PolicyDocument"]?["Statement"]?.array)
         let byAction = Dictionary(statements.map { (Match.render($0["Action"]!), $0) }, uniquingKeysWith: { a, _ in a })
