@@ -163,10 +163,15 @@ ok "$bucket"
 
 # The registrar's environment as CloudFormation gave it to the function (registry settings, the regional image URI,
 # the alarm topic), so the bootstrap runs exactly as configured; the credentials and endpoint are the test's.
-function_env=()
-while IFS= read -r line; do function_env+=(--env "$line"); done < <(
-  aws lambda get-function-configuration --function-name "$function_name" --query Environment.Variables --output json \
-    | python3 -c 'import json,sys; [print(f"{k}={v}") for k,v in sorted(json.load(sys.stdin).items())]')
+deployed_env() { # function → its deployed environment as --env arguments, plus _HANDLER from its Handler property
+  aws lambda get-function-configuration --function-name "$1" --query '[Environment.Variables, Handler]' --output json \
+    | python3 -c 'import json,sys; v,h=json.load(sys.stdin); [print(f"{k}={x}") for k,x in sorted(v.items())]; print(f"_HANDLER={h}")'
+}
+function_env=(); while IFS= read -r line; do function_env+=(--env "$line"); done < <(deployed_env "$function_name")
+rollout_function=$(physical_id LambdaStack RolloutFunction); rollout_function=${rollout_function##*:}
+rollout_env=(); while IFS= read -r line; do rollout_env+=(--env "$line"); done < <(deployed_env "$rollout_function")
+# The rollout polls a busy stack every few seconds on AWS; moto finishes updates at once.
+rollout_env+=(--env POLL_INITIAL_SECONDS=0.2 --env POLL_MAXIMUM_SECONDS=1)
 group=$(python3 -c 'import sys; print(next(a.split("=",1)[1] for a in sys.argv[1:] if a.startswith("MODEL_PACKAGE_GROUP=")))' "${function_env[@]}")
 
 put_object() { # key body-file → prints the ETag without quotes
@@ -190,15 +195,16 @@ PY
 # rejects every ListObjects whose query holds a "/" (boto3's own requests too): those events run with checking off
 # (`deliver_unchecked`); every other call is checked.
 deliver_unchecked() { checking=inf deliver "$@"; }
-deliver() { # event-file...
+deliver() { # event-file...   (handler_env names the array with the function's environment; the registrar's by default)
   local events=()
+  local -n env_args=${handler_env:-function_env}
   for event in "$@"; do events+=(--event "$event"); done
   auth "${checking:-0}"
   if [ "${checking:-0}" = 0 ] && AWS_SECRET_ACCESS_KEY=wrong command aws --endpoint-url "$endpoint" ssm describe-parameters >/dev/null 2>&1; then
     auth inf; fail "moto accepted a wrongly signed request"
   fi
-  python3 scripts/local-runtime-api.py --bootstrap "$bootstrap" "${events[@]}" --timeout 60 "${function_env[@]}" \
-    --env "_HANDLER=registrar" --env "AWS_REGION=$region" --env "AWS_ENDPOINT_URL=$endpoint" \
+  python3 scripts/local-runtime-api.py --bootstrap "$bootstrap" "${events[@]}" --timeout 60 "${env_args[@]}" \
+    --env "AWS_REGION=$region" --env "AWS_ENDPOINT_URL=$endpoint" \
     --env "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID" --env "AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY" \
     >"$work/out" 2>"$work/err" || { auth inf; fail "bootstrap failed: $(cat "$work/out")"; }
   auth inf
@@ -224,20 +230,37 @@ statuses() { aws sagemaker list-model-packages --model-package-group-name "$grou
   --query 'ModelPackageSummaryList[].ModelApprovalStatus' --output text | tr '\t' ' '; }
 package_arn() { aws sagemaker list-model-packages --model-package-group-name "$group" --sort-by CreationTime --sort-order Ascending \
   --query "ModelPackageSummaryList[$1].ModelPackageArn" --output text; }
-# What the rollout function (issue 11) does on the SSM change: update the endpoint stack with the parameter re-read.
-# AWS re-reads the SSM-typed parameter on every update by itself. moto only re-reads a parameter whose given value
-# (the SSM name) differs from the previous update's (it diffs the names, not the resolved values), so each rollout
-# here passes a fresh alias parameter holding the model parameter's current value.
+# The rollout (issue 11): EventBridge hands the rollout function the parameter's `Parameter Store Change` (moto emits
+# no EventBridge events for SSM, so the script delivers it to the real bootstrap, _HANDLER=rollout, signatures
+# checked); the function updates the endpoint stack with its previous template and the SSM parameter named again.
+# moto re-reads an SSM-typed parameter only when the name given differs from the previous update's (it diffs names,
+# not resolved values); before a second rollout the script therefore updates the stack once with a fresh alias that
+# holds the value already served (a moto-only step: same model URI, nothing new served), so the function's update,
+# which names the model parameter, is seen as a change.
 rollouts=0
 roll_out() { # expected key
   local before after url alias
-  rollouts=$((rollouts + 1)); alias="/e2e/moto-rollout/$rollouts"
-  run aws ssm put-parameter --name "$alias" --type String --overwrite \
-    --value "$(aws ssm get-parameter --name "$parameter" --query Parameter.Value --output text)" >/dev/null
+  rollouts=$((rollouts + 1))
+  if [ "$rollouts" -gt 1 ]; then
+    alias="/e2e/moto-served/$rollouts"
+    run aws ssm put-parameter --name "$alias" --type String --overwrite \
+      --value "$(aws sagemaker describe-model --model-name "$served" --query PrimaryContainer.ModelDataUrl --output text)" >/dev/null
+    run aws cloudformation update-stack --stack-name SentimentEndpointStack --use-previous-template \
+      --capabilities CAPABILITY_NAMED_IAM --parameters "ParameterKey=ModelDataUrl,ParameterValue=$alias" >/dev/null
+    wait_stack SentimentEndpointStack UPDATE_COMPLETE
+  fi
   before=$(physical_id SentimentEndpointStack SentimentModel); before=${before##*/}
-  run aws cloudformation update-stack --stack-name SentimentEndpointStack --template-body "file://$deploy/SentimentEndpointStack.template.json" \
-    --capabilities CAPABILITY_NAMED_IAM --parameters "ParameterKey=ModelDataUrl,ParameterValue=$alias" >/dev/null
-  wait_stack SentimentEndpointStack UPDATE_COMPLETE
+  python3 - "$parameter" "$work/event-rollout-$rollouts.json" <<'PY'
+import json, sys
+name, out = sys.argv[1:3]
+json.dump({"version": "0", "source": "aws.ssm", "detail-type": "Parameter Store Change", "account": "123456789012", "region": "us-west-2",
+           "resources": ["arn:aws:ssm:us-west-2:123456789012:parameter" + name],
+           "detail": {"name": name, "type": "String", "operation": "Update"}}, open(out, "w"))
+PY
+  handler_env=rollout_env deliver "$work/event-rollout-$rollouts.json"
+  grep -q 'UPDATE_COMPLETE' "$work/out" || fail "the rollout did not report UPDATE_COMPLETE: $(cat "$work/out")"
+  [ "$(aws cloudformation describe-stacks --stack-name SentimentEndpointStack --query 'Stacks[0].StackStatus' --output text)" = UPDATE_COMPLETE ] \
+    || fail "endpoint stack is not UPDATE_COMPLETE"
   after=$(physical_id SentimentEndpointStack SentimentModel); after=${after##*/}
   [ "$after" != "$before" ] || fail "the model was not replaced"
   url=$(aws sagemaker describe-model --model-name "$after" --query PrimaryContainer.ModelDataUrl --output text)
@@ -267,7 +290,7 @@ ok "$parameter = s3://$bucket/$key1"
 
 step "deploy SentimentEndpointStack"
 deploy_endpoint_stack
-model1=$(physical_id SentimentEndpointStack SentimentModel); model1=${model1##*/}
+model1=$(physical_id SentimentEndpointStack SentimentModel); model1=${model1##*/}; served=$model1
 url=$(aws sagemaker describe-model --model-name "$model1" --query PrimaryContainer.ModelDataUrl --output text)
 [ "$url" = "s3://$bucket/$key1" ] || fail "model $model1 serves $url"
 endpoint_name=$(physical_id SentimentEndpointStack SentimentEndpoint)
@@ -284,7 +307,7 @@ grep -q 'already registered' "$work/out" || fail "the metrics event did not find
 parameter_is "$key2"
 ok "$parameter = s3://$bucket/$key2"
 
-step "v2 rolls out (endpoint stack update)"
+step "v2 rolls out: the rollout function updates the endpoint stack"
 roll_out "$key2"; ok "model $served serves v2"
 
 step "v3 worse (f1 0.82; metrics first): PendingManualApproval, not deployed"
@@ -321,7 +344,7 @@ grep -q 'approved by hand' "$work/out" || fail "approval: $(cat "$work/out")"
 parameter_is "$key3"
 ok "$parameter = s3://$bucket/$key3"
 
-step "v3 rolls out (endpoint stack update)"
+step "v3 rolls out: the rollout function updates the endpoint stack"
 roll_out "$key3"; ok "model $served serves v3"
 
 step "deploy MonitoringStack (dashboard)"
