@@ -24,8 +24,15 @@ public final class Topic: Construct {
     public var arn: Value<String> { resource.ref }
 
     /// Adds a statement to the topic's one resource policy (created on first use: a topic has one policy, and two
-    /// `AWS::SNS::TopicPolicy` resources on a topic overwrite each other).
+    /// `AWS::SNS::TopicPolicy` resources on a topic overwrite each other). A policy replaces SNS's default one, so it
+    /// starts with the statement that lets this account's CloudWatch alarms publish; a statement whose `Sid` is already
+    /// there is not added again.
     public func addToResourcePolicy(_ statement: PolicyStatement) {
+        if policyStatements.isEmpty {
+            policyStatements.append(PolicyStatement(sid: "AllowCloudWatchAlarms", principals: [.service("cloudwatch.amazonaws.com")], actions: ["sns:Publish"],
+                                                    resources: [arn], conditions: [.init("StringEquals", "aws:SourceAccount", [Pseudo.accountId])]))
+        }
+        if let sid = statement.sid, policyStatements.contains(where: { $0.sid == sid }) { return }
         policyStatements.append(statement)
         let document = PolicyDocument(policyStatements).templateValue
         if let policy {

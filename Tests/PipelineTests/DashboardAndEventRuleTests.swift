@@ -67,9 +67,10 @@ final class DashboardAndEventRuleTests: XCTestCase {
         let base = templates["Base"]!
         base.resourceCountIs("AWS::SNS::TopicPolicy", 1)
         let (_, policy) = try base.onlyResource(type: "AWS::SNS::TopicPolicy")
-        XCTAssertEqual(policy["PolicyDocument"]?["Statement"]?.array?.map { $0["Sid"]!.string! }, ["AllowLocal", "AllowRemote"])
-        XCTAssertEqual(policy["PolicyDocument"]?["Statement"]?[0]?["Condition"], try JSON(parsing: #"{"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["Local", "Arn"]}}}"#))
-        XCTAssertEqual(policy["PolicyDocument"]?["Statement"]?[1]?["Condition"], try JSON(parsing:
+        XCTAssertEqual(policy["PolicyDocument"]?["Statement"]?.array?.map { $0["Sid"]!.string! }, ["AllowCloudWatchAlarms", "AllowLocal", "AllowRemote"],
+                       "a policy replaces SNS's default one: the alarms' statement comes first")
+        XCTAssertEqual(policy["PolicyDocument"]?["Statement"]?[1]?["Condition"], try JSON(parsing: #"{"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["Local", "Arn"]}}}"#))
+        XCTAssertEqual(policy["PolicyDocument"]?["Statement"]?[2]?["Condition"], try JSON(parsing:
             #"{"ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/Other-Remote-*"}}}"#),
             "a rule of another stack is named by its generated-name prefix: no import from the rule's stack")
         let sids = base.resources["Key"]?["Properties"]?["KeyPolicy"]?["Statement"]?.array?.compactMap { $0["Sid"]?.string } ?? []
