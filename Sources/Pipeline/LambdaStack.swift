@@ -51,7 +51,7 @@ public final class LambdaStack: Stack {
               threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
         rollout = ModelRolloutResources(self, "Rollout", config: config, code: .init(bucket: codeBucket.value, key: codeKey.value), key: key,
                                         alarmTopic: alarmTopic, modelParameter: modelParameter)
-        registry = ModelRegistryWiring(self, "Registry", function: function, topic: alarmTopic, config: config)
+        registry = ModelRegistryWiring(self, "Registry", function: function, topic: alarmTopic, parameter: modelParameter, config: config)
         Tagging.apply(config.tags, to: self)
     }
 }

@@ -13,7 +13,7 @@ public final class ModelRegistryWiring: Construct {
     /// The image each model package names: the endpoint's, resolved for the region the same way.
     public private(set) var imageUri: Value<String>?
 
-    public init(_ scope: Construct, _ id: String, function: Function, topic: Topic, config: PipelineConfig) {
+    public init(_ scope: Construct, _ id: String, function: Function, topic: Topic, parameter: StringParameter, config: PipelineConfig) {
         super.init(scope, id)
         let groupName = config.endpoint.modelPackageGroupName
         group = Resource(self, "ModelPackageGroup", SageMaker.ModelPackageGroup(
@@ -63,6 +63,8 @@ public final class ModelRegistryWiring: Construct {
         // The topic is encrypted with the stack's key; the role already has kms:GenerateDataKey and kms:Decrypt on it
         // (its dead-letter queue uses the same key).
         role.addToPolicy(PolicyStatement(actions: ["sns:Publish"], resources: [topic.arn]))
+        // Read before writing: a repeated event must not add a Parameter Store change (a rollout trigger, a history entry).
+        parameter.grantRead(function)
 
         let rule = EventPatternRule(self, "ApprovalRule", description: "A person approved a version of \(groupName): the registrar writes its archive to \(config.modelParameterName)",
                                     pattern: [

@@ -287,7 +287,18 @@ struct ModelPackageRegistry {
 
     // MARK: - Helpers
 
+    /// Writes `uri` unless the parameter already holds it: every write is a Parameter Store change (a rollout trigger
+    /// and a version in the parameter's history, which is how a person rolls back), so a repeated event or a retry
+    /// must not add one. When the current value cannot be read, it writes (a write too many is harmless; one too few is not).
     private func write(_ uri: String, id: String, deadline: Double) throws(HandlerError) {
+        do {
+            if try parameter.current(in: parameterName, deadline: deadline) == uri {
+                log("\(id) \(parameterName) already holds \(uri): not written again")
+                return
+            }
+        } catch {
+            log("\(id) warning: cannot read \(parameterName) (\(error)); writing it")
+        }
         do { try parameter.record(uri: uri, in: parameterName, deadline: deadline) } catch {
             throw HandlerError(type: "SSM.PutParameterFailed", message: "cannot write \(parameterName): \(error)")
         }

@@ -8,6 +8,8 @@ protocol ModelRegistry {
     func countRegistration(namespace: String, deadline: Double) throws(AWSError)
     /// A count of 1 for `name` in `namespace` (the registry's outcomes).
     func count(_ name: String, namespace: String, deadline: Double) throws(AWSError)
+    /// The parameter's current value; nil when it does not exist.
+    func current(in parameter: String, deadline: Double) throws(AWSError) -> String?
 }
 
 /// SSM and CloudWatch through AWSCore.
@@ -17,6 +19,10 @@ struct AWSModelRegistry: ModelRegistry {
 
     func record(uri: String, in parameter: String, deadline: Double) throws(AWSError) {
         try ssm.putParameter(name: parameter, value: uri, deadline: deadline)
+    }
+
+    func current(in parameter: String, deadline: Double) throws(AWSError) -> String? {
+        try ssm.getParameter(name: parameter, deadline: deadline)?.value
     }
 
     func countRegistration(namespace: String, deadline: Double) throws(AWSError) {

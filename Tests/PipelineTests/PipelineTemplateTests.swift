@@ -85,7 +85,7 @@ final class PipelineTemplateTests: XCTestCase {
             "\"kms:Decrypt\"", "\"ssm:PutParameter\"", "\"cloudwatch:PutMetricData\"",
             // The registry's (asserted resource by resource in RegistryTemplateTests).
             "\"sagemaker:CreateModelPackage\"", "[\"sagemaker:DescribeModelPackage\", \"sagemaker:UpdateModelPackage\"]",
-            "\"sagemaker:ListModelPackages\"", "\"s3:GetObject\"", "\"s3:ListBucket\"", "\"sns:Publish\"",
+            "\"sagemaker:ListModelPackages\"", "\"s3:GetObject\"", "\"s3:ListBucket\"", "\"sns:Publish\"", "\"ssm:GetParameter\"",
         ])
         XCTAssertTrue(Match.matches(["Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/mlops/sentiment/model-data-url"],
                                     byAction["\"ssm:PutParameter\""]!["Resource"]!))

@@ -38,6 +38,8 @@ final class RegistryMonitoringTemplateTests: XCTestCase {
         let list = try statement(statements, action: "s3:ListBucket")
         XCTAssertTrue(Match.matches(["StringLike": ["s3:prefix": "models/*"]], list["Condition"]!))
         XCTAssertTrue(Match.matches(["Ref": "AlarmTopic"], try statement(statements, action: "sns:Publish")["Resource"]!))
+        XCTAssertTrue(Match.matches(["Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/mlops/sentiment/model-data-url"],
+                                    try statement(statements, action: "ssm:GetParameter")["Resource"]!), "reads only the parameter it writes")
         for item in statements where item["Resource"] == .string("*") {
             XCTAssertTrue(["sagemaker:ListModelPackages", "cloudwatch:PutMetricData"].contains(item["Action"]?.string ?? ""), Match.render(item))
         }

@@ -19,6 +19,12 @@ final class RecordingRegistry: ModelRegistry, @unchecked Sendable {
 
     var counts: [String] = []
     func count(_ name: String, namespace: String, deadline: Double) throws(AWSError) { counts.append(name) }
+
+    var reads = 0
+    func current(in parameter: String, deadline: Double) throws(AWSError) -> String? {
+        reads += 1
+        return writes.last { $0.0 == parameter }?.1
+    }
 }
 
 final class RegistrarTests: XCTestCase {
