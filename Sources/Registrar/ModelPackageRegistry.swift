@@ -182,7 +182,7 @@ struct ModelPackageRegistry {
         do { recent = try backend.listModelPackages(group: settings.groupName, status: nil, maxResults: 20, deadline: deadline) } catch {
             throw HandlerError(type: "SageMaker.RegistryReadFailed", message: "cannot list the versions of \(settings.groupName): \(error)")
         }
-        if let existing = recent.first(where: { $0.description.contains(marker) }) {
+        if let existing = recent.first(where: { Text.contains($0.description, marker) }) {
             log("\(id) \(archiveUri) is already registered as \(existing.arn) (\(existing.status))")
             var outcome = RegistryOutcome(packageArn: existing.arn, status: existing.status, reason: "already registered")
             if existing.status == Self.approved {
@@ -271,7 +271,7 @@ struct ModelPackageRegistry {
             log("\(id) skipped \(arn): it is \(status) now")
             return RegistryOutcome(packageArn: arn, status: status, reason: "no longer approved (\(status))")
         }
-        if described["ModelPackageDescription"]?.stringValue?.contains(Self.autoApprovalMarker) == true {
+        if Text.contains(described["ModelPackageDescription"]?.stringValue ?? "", Self.autoApprovalMarker) {
             log("\(id) skipped \(arn): the registrar approved it at registration and wrote the parameter then")
             return RegistryOutcome(packageArn: arn, status: status, reason: "approved automatically at registration; already written")
         }

@@ -59,7 +59,7 @@ final class AWSRegistryBackend: RegistryBackend {
     /// override is set (a local emulator) or the name has a dot (the wildcard certificate would not match).
     private func s3(bucket: String) -> (AWSClient, pathPrefix: String) {
         let overridden = environment.variables["AWS_ENDPOINT_URL_S3"] != nil || environment.variables["AWS_ENDPOINT_URL"] != nil
-        let pathStyle = overridden || bucket.contains(".")
+        let pathStyle = overridden || bucket.utf8.contains(UInt8(ascii: "."))
         let cacheKey = pathStyle ? "" : bucket
         if s3Clients[cacheKey] == nil {
             if pathStyle {
