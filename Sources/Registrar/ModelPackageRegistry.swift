@@ -128,7 +128,10 @@ struct ModelPackageRegistry {
             return (Decision(status: Self.approved, explanation: "Approved automatically by the registrar: no metrics file \(metricsUri) and registry.requireMetrics is false",
                              notify: false, metricName: "ModelApproved"), nil)
         }
-        switch ModelMetricsFile.parse(metrics.bytes, primaryMetric: settings.rule.metric) {
+        let parsed: Result<ModelMetricsFile, MetricsProblem> = metrics.truncated
+            ? .failure(MetricsProblem("is larger than \(maximumObjectBytes / 1024) KiB (a metrics file holds a few numbers)"))
+            : ModelMetricsFile.parse(metrics.bytes, primaryMetric: settings.rule.metric)
+        switch parsed {
         case .failure(let problem):
             return (Decision(status: Self.pending, explanation: "the metrics file \(metricsUri) \(problem.reason): not deployed; fix the file and upload it again, or approve this version by hand",
                              notify: true, metricName: "ModelPendingApproval"), nil)

@@ -8,6 +8,8 @@ import HTTPClient
 struct StoredObject: Equatable {
     var bytes: [UInt8]
     var eTag: String
+    /// The object is longer than the bytes read (`RegistryBackend.maximumObjectBytes`).
+    var truncated = false
 }
 
 /// An object listed under a prefix.
@@ -27,7 +29,8 @@ struct PackageSummary: Equatable {
 /// What the registry flow needs from AWS beyond SSM and CloudWatch: S3 reads, the SageMaker model registry and SNS.
 /// Abstracted so every branch runs in tests against a fake.
 protocol RegistryBackend: AnyObject {
-    /// The object, or nil when it does not exist (404).
+    /// The object (its first `maximumObjectBytes` bytes: a metrics file is small, and a huge one must not exhaust the
+    /// function's memory), or nil when it does not exist (404).
     func getObject(bucket: String, key: String, deadline: Double) throws(AWSError) -> StoredObject?
     /// Objects directly under `prefix` (delimiter `/`: not in deeper "directories").
     func listObjects(bucket: String, prefix: String, deadline: Double) throws(AWSError) -> [ListedObject]
@@ -41,6 +44,9 @@ protocol RegistryBackend: AnyObject {
     func publish(topicArn: String, subject: String, message: String, deadline: Double) throws(AWSError)
     func sleep(seconds: Double)
 }
+
+/// The most of an object the registrar reads: 64 KiB, far more than a metrics file needs.
+let maximumObjectBytes = 65_536
 
 /// The real thing: S3 (REST, signed with the payload hash), SageMaker (JSON 1.1), SNS (query).
 final class AWSRegistryBackend: RegistryBackend {
@@ -78,8 +84,12 @@ final class AWSRegistryBackend: RegistryBackend {
     func getObject(bucket: String, key: String, deadline: Double) throws(AWSError) -> StoredObject? {
         let (client, prefix) = s3(bucket: bucket)
         do {
-            let response = try client.send(method: "GET", path: "\(prefix)/\(key)", headers: [], body: [], deadline: deadline)
-            return StoredObject(bytes: response.body, eTag: response.header("ETag") ?? "")
+            // A ranged GET: 206 with `Content-Range: bytes 0-N/<total>` (200 when the object is shorter than the range).
+            let response = try client.send(method: "GET", path: "\(prefix)/\(key)", headers: [("Range", "bytes=0-\(maximumObjectBytes - 1)")],
+                                           body: [], deadline: deadline)
+            let total = response.header("Content-Range").flatMap { range in range.split(separator: "/").last.flatMap { Int($0) } }
+            return StoredObject(bytes: response.body, eTag: response.header("ETag") ?? "",
+                                truncated: (total ?? response.body.count) > response.body.count)
         } catch {
             if case .service(404, _, _) = error { return nil }
             throw error

@@ -30,7 +30,12 @@ final class FakeAWS: RegistryBackend, @unchecked Sendable {
 
     func getObject(bucket: String, key: String, deadline: Double) throws(AWSError) -> StoredObject? {
         calls.append("GetObject \(key)")
-        return objects["\(bucket)/\(key)"]
+        guard var object = objects["\(bucket)/\(key)"] else { return nil }
+        if object.bytes.count > maximumObjectBytes {
+            object.bytes = Array(object.bytes.prefix(maximumObjectBytes))
+            object.truncated = true
+        }
+        return object
     }
 
     func listObjects(bucket: String, prefix: String, deadline: Double) throws(AWSError) -> [ListedObject] {
@@ -246,6 +251,7 @@ final class ModelRegistryTests: XCTestCase {
             ("{not json", "is not JSON"),
             (#"{"metrics": {"accuracy": 0.99}}"#, "lacks the primary metric \"f1\""),
             (#"{"metrics": {"f1": "high"}}"#, "metric \"f1\" is a string, not a number"),
+            (#"{"metrics": {"f1": 0.99}, "notes": ""# + String(repeating: "x", count: 70_000) + #""}"#, "is larger than 64 KiB"),
         ]
         for (index, (text, reason)) in cases.enumerated() {
             let body = try upload("models/bad\(index)", metrics: text)
@@ -255,7 +261,7 @@ final class ModelRegistryTests: XCTestCase {
             XCTAssertTrue(package.approvalDescription?.contains("s3://\(bucket)/models/bad\(index)/metrics.json") == true)
         }
         XCTAssertEqual(ssm.writes.count, 1, "only v1 was ever deployed")
-        XCTAssertEqual(aws.published.count, 3)
+        XCTAssertEqual(aws.published.count, 4)
     }
 
     // MARK: upload order

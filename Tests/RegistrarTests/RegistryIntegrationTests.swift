@@ -133,6 +133,13 @@ extension BootstrapIntegrationTests {
         packages = try moto.packages(group)
         XCTAssertEqual(packages[4]["ModelApprovalStatus"] as? String, "PendingManualApproval")
         XCTAssertTrue((packages[4]["ApprovalDescription"] as? String)?.contains("is not JSON") == true, "\(packages[4])")
+        // A metrics file over 64 KiB is read with a ranged GET (206) and refused without reading it all.
+        try moto.put(bucket, "models/v5b/metrics.json", #"{"metrics": {"f1": 0.99}, "notes": ""# + String(repeating: "x", count: 70_000) + #""}"#)
+        let bigETag = try moto.put(bucket, "models/v5b/model.tar.gz", "weights v5b")
+        _ = try deliver([try s3Event(bucket: bucket, key: "models/v5b/model.tar.gz", eTag: bigETag)])
+        let big = try moto.packages(group)[5]
+        XCTAssertEqual(big["ModelApprovalStatus"] as? String, "PendingManualApproval")
+        XCTAssertTrue((big["ApprovalDescription"] as? String)?.contains("is larger than 64 KiB") == true, "\(big)")
         XCTAssertEqual(try getParameter(parameter, endpoint: endpoint, credentials: credentials), uri("v4"))
 
         // A person approves v3: the EventBridge event (moto emits none; delivered here) deploys it.
@@ -157,6 +164,6 @@ extension BootstrapIntegrationTests {
         let refused = try run(events: [try upload("v6", f1: 0.99)], environment: wrong)
         XCTAssertEqual(refused.results.first?["status"] as? String, "error", refused.log)
         XCTAssertTrue((refused.results.first?["body"] as? String)?.contains("SignatureDoesNotMatch") == true, refused.log)
-        XCTAssertEqual(try moto.packages(group).count, 5)
+        XCTAssertEqual(try moto.packages(group).count, 6)
     }
 }
