@@ -24,6 +24,7 @@ public final class Bucket: Construct {
     public let bucketName: Value<String>?
     private var policyStatements: [PolicyStatement] = []
     private var notifications: [S3.Bucket.LambdaConfiguration] = []
+    private var notifiedFunctions: [Function] = []
     private var sourceBuckets: [Bucket] = []
 
     /// - Parameters:
@@ -85,10 +86,14 @@ public final class Bucket: Construct {
     /// permission when the notification is saved).
     public func addObjectCreatedNotification(to function: Function, prefix: String = "", suffix: String) {
         let sourceArn: Value<String> = "arn:\(Pseudo.partition):s3:::\(bucketName ?? "")"
-        let permission = Resource(self, "AllowNotify\(LogicalID.sanitize(function.id))\(notifications.count == 0 ? "" : String(notifications.count + 1))",
-                                  Lambda.Permission(action: "lambda:InvokeFunction", functionName: function.arn,
-                                                    principal: "s3.amazonaws.com", sourceAccount: Pseudo.accountId, sourceArn: sourceArn))
-        resource.addDependency(permission)
+        // One permission per function, however many filters invoke it.
+        if !notifiedFunctions.contains(where: { $0 === function }) {
+            let permission = Resource(self, "AllowNotify\(LogicalID.sanitize(function.id))\(notifiedFunctions.count == 0 ? "" : String(notifiedFunctions.count + 1))",
+                                      Lambda.Permission(action: "lambda:InvokeFunction", functionName: function.arn,
+                                                        principal: "s3.amazonaws.com", sourceAccount: Pseudo.accountId, sourceArn: sourceArn))
+            resource.addDependency(permission)
+            notifiedFunctions.append(function)
+        }
         var rules: [S3.Bucket.FilterRule] = []
         if !prefix.isEmpty { rules.append(.init(name: "prefix", value: Value(prefix))) }
         rules.append(.init(name: "suffix", value: Value(suffix)))

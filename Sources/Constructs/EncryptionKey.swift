@@ -23,9 +23,9 @@ public final class EncryptionKey: Construct {
     public var arn: Value<String> { resource.attrArn }
 
     /// Lets an AWS service principal use the key (for example CloudWatch Logs for a log group, or CloudWatch for alarms to an encrypted topic).
-    /// Repeating an unconditional statement (same `sid`, same actions: several functions sharing one key) adds nothing.
+    /// Statement ids are unique in a key policy: a second call with the same `sid` keeps the first statement.
     public func allowService(_ sid: String, _ service: Value<String>, actions: [String], conditions: [PolicyStatement.Condition] = []) {
-        if conditions.isEmpty, statements.contains(where: { $0.sid == sid && $0.actions == actions && $0.conditions.isEmpty }) { return }
+        if statements.contains(where: { $0.sid == sid }) { return }
         statements.append(PolicyStatement(sid: sid, principals: [.service(service)], actions: actions, resources: ["*"], conditions: conditions))
         resource.properties.keyPolicy = PolicyDocument(statements).templateValue
     }

@@ -10,6 +10,7 @@ public final class Role: Construct {
     /// Actions AWS only grants on `"Resource": "*"`.
     public static let actionsWithoutResourceLevelPermissions: Set<String> = [
         "ecr:GetAuthorizationToken", "cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+        "sagemaker:ListModelPackages",
     ]
 
     /// The `AWS::IAM::Role` (set once, in `init`, after the construct exists to be its scope).

@@ -90,12 +90,11 @@ public final class SageMakerEndpoint: Construct, Grantable {
             if let (account, region, repository) = Self.parseEcrUri(uri) {
                 grantImagePull(account: Value(account), region: Value(region), repository: repository)
             }
-        case .deepLearningContainer(let repository, let tag):
-            let mapping = Mapping(self, "ImageRegistryAccounts", DeepLearningContainers.registryAccounts.mapValues { ["Account": .string($0)] })
+        case .deepLearningContainer(let repository, _):
+            let (uri, mapping) = image.uri(in: self)
             registryAccounts = mapping
-            let account = Fn.findInMap(mapping, Pseudo.region, "Account")
-            imageUri = "\(account).dkr.ecr.\(Pseudo.region).\(Pseudo.urlSuffix)/\(repository):\(tag)"
-            grantImagePull(account: account, region: Pseudo.region, repository: repository)
+            imageUri = uri
+            grantImagePull(account: Fn.findInMap(mapping!, Pseudo.region, "Account"), region: Pseudo.region, repository: repository)
         }
         role.addToPolicy(PolicyStatement(
             actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],

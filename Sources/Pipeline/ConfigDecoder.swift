@@ -21,6 +21,8 @@ enum ConfigDecoder {
         ])
         let endpoint = decodeEndpoint(root.object("endpoint"))
         let alarms = decodeAlarms(root.object("alarms"))
+        let registry = decodeRegistry(root.object("registry"), modelSuffix: bucket.modelSuffix, registrarTimeout: registrar.timeoutSeconds)
+        let monitoring = decodeMonitoring(root.object("monitoring"))
         let rollout = decodeRollout(root.object("rollout"))
         let tags = root.stringMap("tags",
                                   keyRules: [.length(1...128), Rule(text: "must not start with aws: (reserved)") { !$0.lowercased().hasPrefix("aws:") },
@@ -36,7 +38,8 @@ enum ConfigDecoder {
         }
         root.finish()
         var config = PipelineConfig(modelBucket: bucket, registrar: registrar, modelParameterName: parameterName,
-                                    endpoint: endpoint, alarms: alarms, tags: tags.map { (key: $0.0, value: $0.1) }, rollout: rollout)
+                                    endpoint: endpoint, alarms: alarms, registry: registry, monitoring: monitoring,
+                                    tags: tags.map { (key: $0.0, value: $0.1) }, rollout: rollout)
         config.api = api
         return config
     }

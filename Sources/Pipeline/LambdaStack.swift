@@ -11,6 +11,8 @@ public final class LambdaStack: Stack {
     /// The automatic rollout of a newly recorded model to the endpoint stack.
     public private(set) var rollout: ModelRolloutResources!
     public let modelParameter: StringParameter
+    /// The model package group, the registrar's registry settings and grants, the approval rule.
+    public private(set) var registry: ModelRegistryWiring!
 
     public init(_ app: App, _ id: String = "LambdaStack", config: PipelineConfig) {
         modelParameter = StringParameter(name: config.modelParameterName)
@@ -49,6 +51,7 @@ public final class LambdaStack: Stack {
               threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
         rollout = ModelRolloutResources(self, "Rollout", config: config, code: .init(bucket: codeBucket.value, key: codeKey.value), key: key,
                                         alarmTopic: alarmTopic, modelParameter: modelParameter)
+        registry = ModelRegistryWiring(self, "Registry", function: function, topic: alarmTopic, parameter: modelParameter, config: config)
         Tagging.apply(config.tags, to: self)
     }
 }

@@ -112,14 +112,12 @@ public final class ModelRolloutResources: Construct {
                 resources: [deadLetterQueue.arn],
                 conditions: [.init("ArnEquals", "aws:SourceArn", [trigger.attrArn, stackStatusRule.attrArn])])]).templateValue,
             queues: [deadLetterQueue.resource.ref]))
-        topicPolicy = Resource(self, "AlarmTopicPolicy", SNS.TopicPolicy(
-            policyDocument: PolicyDocument([
-                PolicyStatement(sid: "AllowCloudWatchAlarms", principals: [.service("cloudwatch.amazonaws.com")], actions: ["sns:Publish"],
-                                resources: [alarmTopic.arn], conditions: [.init("StringEquals", "aws:SourceAccount", [Pseudo.accountId])]),
-                PolicyStatement(sid: "AllowEndpointStackStatus", principals: [.service("events.amazonaws.com")], actions: ["sns:Publish"],
-                                resources: [alarmTopic.arn], conditions: [.init("ArnEquals", "aws:SourceArn", [stackStatusRule.attrArn])]),
-            ]).templateValue,
-            topics: [alarmTopic.arn]))
+        // The topic's one policy (other rules add their own statements to it).
+        alarmTopic.addToResourcePolicy(PolicyStatement(sid: "AllowCloudWatchAlarms", principals: [.service("cloudwatch.amazonaws.com")], actions: ["sns:Publish"],
+                                                       resources: [alarmTopic.arn], conditions: [.init("StringEquals", "aws:SourceAccount", [Pseudo.accountId])]))
+        alarmTopic.addToResourcePolicy(PolicyStatement(sid: "AllowEndpointStackStatus", principals: [.service("events.amazonaws.com")], actions: ["sns:Publish"],
+                                                       resources: [alarmTopic.arn], conditions: [.init("ArnEquals", "aws:SourceArn", [stackStatusRule.attrArn])]))
+        topicPolicy = alarmTopic.policy
     }
 
     /// Exactly what a model-only update of the endpoint stack needs, on that stack's resources only.

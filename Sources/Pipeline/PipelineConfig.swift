@@ -109,6 +109,8 @@ public struct PipelineConfig: Sendable, Equatable {
     public var modelParameterName: String
     public var endpoint: Endpoint
     public var alarms: Alarms
+    public var registry: Registry
+    public var monitoring: Monitoring
     /// Tags for every resource that takes tags, in file order.
     public var tags: [(key: String, value: String)]
     /// The prediction API in front of the endpoint.
@@ -118,7 +120,8 @@ public struct PipelineConfig: Sendable, Equatable {
 
     public static func == (a: PipelineConfig, b: PipelineConfig) -> Bool {
         a.modelBucket == b.modelBucket && a.registrar == b.registrar && a.modelParameterName == b.modelParameterName
-            && a.endpoint == b.endpoint && a.alarms == b.alarms && a.api == b.api && a.rollout == b.rollout
+            && a.endpoint == b.endpoint && a.alarms == b.alarms && a.api == b.api && a.registry == b.registry
+            && a.monitoring == b.monitoring && a.rollout == b.rollout
             && a.tags.map { "\($0.key)=\($0.value)" } == b.tags.map { "\($0.key)=\($0.value)" }
     }
 

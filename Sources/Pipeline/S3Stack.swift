@@ -20,6 +20,10 @@ public final class S3Stack: Stack {
         bucket = Bucket(self, "ModelBucket", name: name, purpose: .data(accessLogs: accessLogs),
                         noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays)
         bucket.addObjectCreatedNotification(to: lambdaStack.function, prefix: settings.modelPrefix, suffix: settings.modelSuffix)
+        if config.registry.enabled {
+            // The metrics file beside an archive is a trigger too (either may arrive first).
+            bucket.addObjectCreatedNotification(to: lambdaStack.function, prefix: settings.modelPrefix, suffix: config.registry.metricsFileName)
+        }
         _ = Output(self, "ModelBucketName", value: bucket.name, description: "Upload model archives here, under \(settings.modelPrefix.isEmpty ? "any prefix" : settings.modelPrefix)")
         Tagging.apply(config.tags, to: self)
     }

@@ -3,13 +3,14 @@ import CloudFormation
 import Constructs
 
 /// The real-time sentiment endpoint: the model recorded in SSM (read at deploy time), its endpoint
-/// configuration and endpoint, CPU autoscaling, alarms, and the model package group where trained
-/// models are registered with their metrics.
+/// configuration and endpoint, CPU autoscaling and alarms. (The model package group is in LambdaStack, with the registrar.)
 public final class SentimentEndpointStack: Stack {
     public private(set) var endpoint: SageMakerEndpoint!
     public private(set) var modelData: Parameter<String>!
-    public private(set) var modelPackageGroup: Resource<SageMaker.ModelPackageGroup>!
     private(set) var predictionAPI: PredictionAPI!
+    /// Encrypts the endpoint's volumes and captured data (monitoring reads the capture with it) and the prediction API's
+    /// logs, environment and dead-letter queue.
+    public private(set) var key: EncryptionKey!
 
     public init(_ app: App, _ id: String = "SentimentEndpointStack", modelBucket: Bucket, lambdaStack: LambdaStack, config: PipelineConfig) {
         super.init(app, id, description: "Sentiment analysis endpoint (torch + transformers) serving the newest registered model")
@@ -17,7 +18,7 @@ public final class SentimentEndpointStack: Stack {
         modelData = lambdaStack.modelParameter.deployTimeValue(
             in: self, "ModelDataUrl",
             description: "SSM parameter holding the model archive's S3 URI; CloudFormation reads its current value on every deployment")
-        let key = EncryptionKey(self, "Key", description: "Encrypts the endpoint's storage volumes and captured data, and the prediction API's logs, environment and dead-letter queue")
+        key = EncryptionKey(self, "Key", description: "Encrypts the endpoint's storage volumes and captured data, and the prediction API's logs, environment and dead-letter queue")
         let image: SageMakerEndpoint.ContainerImage = switch settings.image {
         case .deepLearningContainer(let repository, let tag): .deepLearningContainer(repository: repository, tag: tag)
         case .uri(let uri): .uri(uri)
@@ -64,9 +65,6 @@ public final class SentimentEndpointStack: Stack {
                   evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic))
         }
         Self.addRolloutGuardrails(to: endpoint, alarms: rollbackAlarms, config: config)
-        modelPackageGroup = Resource(self, "ModelPackageGroup", SageMaker.ModelPackageGroup(
-            modelPackageGroupDescription: "Sentiment models with their training metrics; compare a candidate with the approved ones before deploying",
-            modelPackageGroupName: Value(settings.modelPackageGroupName)))
         // The prediction API runs the registrar's package: its bucket and key are parameters here too (same names, so one
         // --parameter-overrides serves both stacks); an import from LambdaStack would pin LambdaStack's CodeKey while imported.
         let codeBucket = Parameter<String>(self, "CodeBucket", description: "S3 bucket holding the handler package (ModelRegistrar.zip), as for LambdaStack",

@@ -6,6 +6,10 @@ import LambdaRuntime
 protocol ModelRegistry {
     func record(uri: String, in parameter: String, deadline: Double) throws(AWSError)
     func countRegistration(namespace: String, deadline: Double) throws(AWSError)
+    /// A count of 1 for `name` in `namespace` (the registry's outcomes).
+    func count(_ name: String, namespace: String, deadline: Double) throws(AWSError)
+    /// The parameter's current value; nil when it does not exist.
+    func current(in parameter: String, deadline: Double) throws(AWSError) -> String?
 }
 
 /// SSM and CloudWatch through AWSCore.
@@ -17,8 +21,16 @@ struct AWSModelRegistry: ModelRegistry {
         try ssm.putParameter(name: parameter, value: uri, deadline: deadline)
     }
 
+    func current(in parameter: String, deadline: Double) throws(AWSError) -> String? {
+        try ssm.getParameter(name: parameter, deadline: deadline)?.value
+    }
+
     func countRegistration(namespace: String, deadline: Double) throws(AWSError) {
-        try cloudWatch.putMetric(namespace: namespace, name: "ModelRegistered", value: 1, unit: "Count", deadline: deadline)
+        try count("ModelRegistered", namespace: namespace, deadline: deadline)
+    }
+
+    func count(_ name: String, namespace: String, deadline: Double) throws(AWSError) {
+        try cloudWatch.putMetric(namespace: namespace, name: name, value: 1, unit: "Count", deadline: deadline)
     }
 }
 
@@ -47,10 +59,18 @@ struct RegistrarSettings: Equatable {
 public struct RegistrarHandler: LambdaHandler {
     let settings: RegistrarSettings
     let registry: ModelRegistry
+    /// The model registry, when `MODEL_PACKAGE_GROUP` is set.
+    let packages: ModelPackageRegistry?
 
-    init(settings: RegistrarSettings, registry: ModelRegistry) {
+    init(settings: RegistrarSettings, registry: ModelRegistry, packages: RegistrySettings? = nil, backend: RegistryBackend? = nil) {
         self.settings = settings
         self.registry = registry
+        if let packages, let backend {
+            self.packages = ModelPackageRegistry(settings: packages, suffix: settings.suffix, parameterName: settings.parameterName,
+                                                 metricsNamespace: settings.metricsNamespace, backend: backend, parameter: registry)
+        } else {
+            self.packages = nil
+        }
     }
 
     /// The `_HANDLER` name of this handler.
@@ -65,20 +85,34 @@ public struct RegistrarHandler: LambdaHandler {
         }
         let registry = AWSModelRegistry(ssm: SSMClient(client: aws.client(for: .ssm)),
                                         cloudWatch: CloudWatchClient(client: aws.client(for: .cloudWatch)))
-        log("model registrar ready: parameter \(settings.parameterName), suffix \(settings.suffix), metrics \(settings.metricsNamespace ?? "off")")
-        return RegistrarHandler(settings: settings, registry: registry)
+        let packages = try RegistrySettings.from(environment: environment)
+        log("model registrar ready: parameter \(settings.parameterName), suffix \(settings.suffix), metrics \(settings.metricsNamespace ?? "off"), "
+            + (packages.map { "registry \($0.groupName) (\($0.rule.metric), \($0.rule.higherIsBetter ? "higher" : "lower") is better, metrics file \($0.metricsFileName))" } ?? "registry off"))
+        return RegistrarHandler(settings: settings, registry: registry, packages: packages,
+                                backend: packages == nil ? nil : AWSRegistryBackend(environment: aws))
     }
 
     public func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
         let id = context.requestId
+        if let packages, let document = try? JSON(parsing: event), let type = document["detail-type"]?.stringValue {
+            guard type == "SageMaker Model Package State Change" else {
+                throw HandlerError(type: "InvalidEvent", message: "unexpected EventBridge event \"\(type)\" (expected SageMaker Model Package State Change)")
+            }
+            let deadline = Double(context.deadlineMs) / 1000 - 0.2
+            return respond(try packages.approvalChanged(document, id: id, deadline: deadline), skipped: 0)
+        }
         guard let objects = try S3EventDecoding.objects(in: event) else {
             log("\(id) skipped s3:TestEvent")
             return respond(value: nil, skipped: 0, reason: "s3:TestEvent")
         }
         var candidates: [UploadedObject] = []
+        let metricsFile = packages?.settings.metricsFileName
         for object in objects {
             if !object.eventName.hasPrefix("ObjectCreated:") {
                 log("\(id) skipped \(object.uri): event \(object.eventName) is not ObjectCreated")
+            } else if let metricsFile, MetricsContract.isMetricsFile(object.key, fileName: metricsFile) {
+                log("\(id) candidate metrics file \(object.uri) at \(object.eventTime)")
+                candidates.append(object)
             } else if !object.key.hasSuffix(settings.suffix) {
                 log("\(id) skipped \(object.uri): key does not end with \(settings.suffix)")
             } else {
@@ -96,6 +130,14 @@ public struct RegistrarHandler: LambdaHandler {
                                reason: "no ObjectCreated record with a key ending in \(settings.suffix)")
         }
         let deadline = Double(context.deadlineMs) / 1000 - 0.2
+        if let packages {
+            let outcome = if let metricsFile, MetricsContract.isMetricsFile(newest.key, fileName: metricsFile) {
+                try packages.metricsUploaded(newest, id: id, deadline: deadline)
+            } else {
+                try packages.archiveUploaded(newest, id: id, deadline: deadline)
+            }
+            return respond(outcome, skipped: objects.count - 1)
+        }
         do {
             try registry.record(uri: newest.uri, in: settings.parameterName, deadline: deadline)
         } catch {
@@ -109,6 +151,17 @@ public struct RegistrarHandler: LambdaHandler {
             }
         }
         return respond(value: newest.uri, skipped: objects.count - 1, reason: nil)
+    }
+
+    /// The registry's response: the plain one plus `modelPackageArn` and `modelApprovalStatus` when a version is involved.
+    private func respond(_ outcome: RegistryOutcome, skipped: Int) -> [UInt8] {
+        var members: [String: JSON] = [
+            "statusCode": .int(200), "parameter": .string(settings.parameterName), "value": outcome.deployed.map(JSON.string) ?? .null,
+            "skipped": .int(skipped), "reason": .string(outcome.reason),
+        ]
+        if let arn = outcome.packageArn { members["modelPackageArn"] = .string(arn) }
+        if let status = outcome.status { members["modelApprovalStatus"] = .string(status) }
+        return JSON.object(members).bytes
     }
 
     /// `{"parameter":…,"reason":…,"skipped":n,"statusCode":200,"value":"s3://…"|null}` (keys sorted): `value` is null

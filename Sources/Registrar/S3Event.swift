@@ -7,6 +7,8 @@ struct UploadedObject: Equatable {
     let key: String
     let eventTime: String
     let eventName: String
+    /// `s3.object.eTag` (empty when the event has none).
+    var eTag: String = ""
 
     var uri: String { "s3://\(bucket)/\(key)" }
 }
@@ -125,7 +127,8 @@ enum S3EventDecoding {
             let bucket = try string("s3.bucket.name")!
             let key = try string("s3.object.key")!
             let time = try string("eventTime", required: false) ?? ""
-            objects.append(UploadedObject(bucket: bucket, key: try decodeKey(key), eventTime: time, eventName: name))
+            let eTag = try string("s3.object.eTag", required: false) ?? ""
+            objects.append(UploadedObject(bucket: bucket, key: try decodeKey(key), eventTime: time, eventName: name, eTag: eTag))
         }
         return objects
     }

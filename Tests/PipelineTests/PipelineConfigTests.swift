@@ -30,6 +30,26 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertEqual(config.tags.map(\.key), ["Project", "ManagedBy"])
     }
 
+    func testRegistryAndMonitoringSections() throws {
+        let config = try PipelineConfig.decode(defaultText)
+        XCTAssertEqual(config.registry, .init(enabled: true, metricsFileName: "metrics.json", primaryMetric: "f1", higherIsBetter: true,
+                                              minimumImprovement: 0, requireMetrics: false, metricsWaitSeconds: 10))
+        XCTAssertEqual(config.monitoring, .init(dashboardName: "sentiment-pipeline", dataQuality: true, instanceType: "ml.m5.large", volumeSizeGB: 20,
+                                                maxRuntimeSeconds: 1800, baselineUri: nil, reportsPrefix: "monitoring/data-quality/"))
+        let custom = try PipelineConfig.decode(#"{"registry": {"primaryMetric": "loss", "higherIsBetter": false, "minimumImprovement": 0.02, "requireMetrics": true},"#
+            + #" "monitoring": {"baselineUri": "s3://b-1/base/", "instanceType": "ml.c5.xlarge"}}"#)
+        XCTAssertEqual(custom.registry.primaryMetric, "loss")
+        XCTAssertFalse(custom.registry.higherIsBetter)
+        XCTAssertEqual(custom.registry.minimumImprovement, 0.02)
+        XCTAssertTrue(custom.registry.requireMetrics)
+        XCTAssertEqual(custom.monitoring.baselineUri, "s3://b-1/base/")
+        XCTAssertThrowsError(try PipelineConfig.decode(#"{"monitoring": {"instanceType": "ml.t2.nano"}}"#)) { error in
+            XCTAssertTrue("\(error)".contains("monitoring.instanceType = \"ml.t2.nano\": must be an instance type SageMaker processing offers"), "\(error)")
+        }
+        // A longer registrar timeout allows a longer wait.
+        XCTAssertEqual(try PipelineConfig.decode(#"{"registrar": {"timeoutSeconds": 120}, "registry": {"metricsWaitSeconds": 100}}"#).registry.metricsWaitSeconds, 100)
+    }
+
     func testEveryFieldRule() {
         let cases: [(old: String, new: String, field: String, rule: String)] = [
             ("\"name\": null,\n    \"namePrefix\"", "\"name\": \"Bad_Bucket\",\n    \"namePrefix\"", "modelBucket.name", "lowercase letters"),
@@ -79,6 +99,24 @@ final class PipelineConfigTests: XCTestCase {
             ("\"modelLatencyMilliseconds\": 1000", "\"modelLatencyMilliseconds\": 0", "alarms.modelLatencyMilliseconds", "between 1"),
             ("\"Project\": \"sentiment-analysis\"", "\"aws:Project\": \"x\"", "tags.aws:Project", "must not start with aws:"),
             ("\"registrarErrors\": 1", "\"registrarErrors\": 1, \"typo\": 2", "alarms.typo", "unknown key"),
+            ("\"metricsFileName\": \"metrics.json\"", "\"metricsFileName\": \"m/metrics.json\"", "registry.metricsFileName", "must be a file name"),
+            ("\"metricsFileName\": \"metrics.json\"", "\"metricsFileName\": \"metrics.tar.gz\"", "registry.metricsFileName", "must not end with modelBucket.modelSuffix"),
+            ("\"primaryMetric\": \"f1\"", "\"primaryMetric\": \"f 1\"", "registry.primaryMetric", "1 to 64 letters"),
+            ("\"primaryMetric\": \"f1\"", "\"primaryMetric\": 1", "registry.primaryMetric", "must be a string"),
+            ("\"higherIsBetter\": true", "\"higherIsBetter\": \"yes\"", "registry.higherIsBetter", "must be true or false"),
+            ("\"minimumImprovement\": 0", "\"minimumImprovement\": -0.1", "registry.minimumImprovement", "must be 0 or more"),
+            ("\"requireMetrics\": false", "\"requireMetrics\": 0", "registry.requireMetrics", "must be true or false"),
+            ("\"metricsWaitSeconds\": 10", "\"metricsWaitSeconds\": 601", "registry.metricsWaitSeconds", "between 0 and 600"),
+            ("\"metricsWaitSeconds\": 10", "\"metricsWaitSeconds\": 25", "registry.metricsWaitSeconds", "at most registrar.timeoutSeconds − 10 (20)"),
+            ("\"requireMetrics\": false", "\"requireMetrics\": false, \"primary\": \"f1\"", "registry.primary", "unknown key; expected one of"),
+            ("\"dashboardName\": \"sentiment-pipeline\"", "\"dashboardName\": \"my dashboard\"", "monitoring.dashboardName", "letters, digits, - or _"),
+            ("\"dataQuality\": true", "\"dataQuality\": \"on\"", "monitoring.dataQuality", "must be true or false"),
+            ("\"volumeSizeGB\": 20", "\"volumeSizeGB\": 0", "monitoring.volumeSizeGB", "between 1 and 16384"),
+            ("\"maxRuntimeSeconds\": 1800", "\"maxRuntimeSeconds\": 3601", "monitoring.maxRuntimeSeconds", "between 1 and 3600"),
+            ("\"baselineUri\": null", "\"baselineUri\": \"s3://bucket/baseline\"", "monitoring.baselineUri", "ending with /"),
+            ("\"baselineUri\": null", "\"baselineUri\": \"https://x/y/\"", "monitoring.baselineUri", "s3://bucket/prefix/"),
+            ("\"reportsPrefix\": \"monitoring/data-quality/\"", "\"reportsPrefix\": \"reports\"", "monitoring.reportsPrefix", "ending with /"),
+            ("\"reportsPrefix\": \"monitoring/data-quality/\"", "\"reportsPrefix\": \"monitoring/data-quality/\", \"schedule\": \"hourly\"", "monitoring.schedule", "unknown key"),
         ]
         for testCase in cases {
             guard let error = decode(replacing: testCase.old, with: testCase.new) else {

@@ -123,7 +123,7 @@ final class RolloutTemplateTests: XCTestCase {
             "stack": "$.detail.stack-id", "status": "$.detail.status-details.status", "reason": "$.detail.status-details.status-reason",
         ]))
         try Template.expect(target["DeadLetterConfig"]?["Arn"], matches: Match.exact(["Fn::GetAtt": ["RolloutFunctionDeadLetterQueue", "Arn"]]))
-        let policy = try XCTUnwrap(lambda.resource("RolloutAlarmTopicPolicy")?["Properties"])
+        let policy = try XCTUnwrap(lambda.resource("AlarmTopicPolicy")?["Properties"])
         try Template.expect(policy["Topics"], matches: Match.exact([["Ref": "AlarmTopic"]]))
         try Template.expect(policy["PolicyDocument"]?["Statement"], matches: Match.exact([
             ["Sid": "AllowCloudWatchAlarms", "Effect": "Allow", "Principal": ["Service": "cloudwatch.amazonaws.com"],
@@ -132,6 +132,10 @@ final class RolloutTemplateTests: XCTestCase {
             ["Sid": "AllowEndpointStackStatus", "Effect": "Allow", "Principal": ["Service": "events.amazonaws.com"],
                      "Action": "sns:Publish", "Resource": ["Ref": "AlarmTopic"],
                      "Condition": ["ArnEquals": ["aws:SourceArn": ["Fn::GetAtt": ["RolloutStackStatusRule", "Arn"]]]]],
+            ["Sid": "AllowDataQualityViolationsRule", "Effect": "Allow", "Principal": ["Service": "events.amazonaws.com"],
+             "Action": "sns:Publish", "Resource": ["Ref": "AlarmTopic"],
+             "Condition": ["ArnLike": ["aws:SourceArn": ["Fn::Sub":
+                "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/MonitoringStack-DataQualityViolationsRule-*"]]]],
         ]))
         let keyStatements = try XCTUnwrap(lambda.resource("Key")?["Properties"]?["KeyPolicy"]?["Statement"]?.arrayValue)
         try Template.expect(.array(keyStatements), matches: Match.arrayWith([Match.exact([
@@ -230,6 +234,7 @@ final class RolloutTemplateTests: XCTestCase {
         config.endpoint.mode = .serverless
         config.endpoint.dataCapture.enabled = false
         config.endpoint.rollout.maximumExecutionTimeoutSeconds = 900
+        config.monitoring.dataQuality = false  // (else MonitoringStack warns that serverless captures nothing to monitor)
         let synthesis = try PipelineApp.make(config: config).synthesize()
         let endpointStack = try XCTUnwrap(synthesis.stacks.first { $0.name == "SentimentEndpointStack" })
         let deployment = try XCTUnwrap(Template(artifact: endpointStack).resource("SentimentEndpoint")?["Properties"]?["DeploymentConfig"])
@@ -244,7 +249,7 @@ final class RolloutTemplateTests: XCTestCase {
 
     func testNoCycleAndTheSameOrder() throws {
         let synthesis = try PipelineApp.make(config: config).synthesize()
-        XCTAssertEqual(synthesis.stacks.map(\.name), ["LambdaStack", "S3Stack", "SentimentEndpointStack"])
+        XCTAssertEqual(synthesis.stacks.map(\.name), ["LambdaStack", "S3Stack", "SentimentEndpointStack", "MonitoringStack"])
         XCTAssertEqual(synthesis.stacks.first?.dependencies, [], "LambdaStack refers to the endpoint stack by name only")
     }
 }

@@ -16,6 +16,15 @@ final class RecordingRegistry: ModelRegistry, @unchecked Sendable {
     }
 
     func countRegistration(namespace: String, deadline: Double) throws(AWSError) { metrics.append(namespace) }
+
+    var counts: [String] = []
+    func count(_ name: String, namespace: String, deadline: Double) throws(AWSError) { counts.append(name) }
+
+    var reads = 0
+    func current(in parameter: String, deadline: Double) throws(AWSError) -> String? {
+        reads += 1
+        return writes.last { $0.0 == parameter }?.1
+    }
 }
 
 final class RegistrarTests: XCTestCase {
@@ -91,7 +100,8 @@ final class RegistrarTests: XCTestCase {
     func testFixturesParse() throws {
         let objects = try XCTUnwrap(try S3EventDecoding.objects(in: try fixture("object-created-put.json")))
         XCTAssertEqual(objects, [UploadedObject(bucket: "sentiment-models-123456789012-us-west-2", key: "models/2026-11-22/sentiment v3/model.tar.gz",
-                                                eventTime: "2026-11-22T10:00:00.000Z", eventName: "ObjectCreated:Put")])
+                                                eventTime: "2026-11-22T10:00:00.000Z", eventName: "ObjectCreated:Put",
+                                                eTag: "d41d8cd98f00b204e9800998ecf8427e")])
         XCTAssertNil(try S3EventDecoding.objects(in: try fixture("test-event.json")), "s3:TestEvent has no records")
     }
 

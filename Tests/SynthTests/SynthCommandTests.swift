@@ -70,7 +70,8 @@ final class SynthCommandTests: XCTestCase {
         let first = try run(["--config", defaultConfig, "--output", output.path])
         XCTAssertEqual(first.status, 0, first.stderr)
         let files = snapshot(output)
-        XCTAssertEqual(Set(files.keys), ["LambdaStack.template.json", "S3Stack.template.json", "SentimentEndpointStack.template.json", "manifest.json"])
+        XCTAssertEqual(Set(files.keys), ["LambdaStack.template.json", "S3Stack.template.json", "SentimentEndpointStack.template.json",
+                                         "MonitoringStack.template.json", "manifest.json"])
         XCTAssertTrue(first.stdout.contains("wrote \(output.path)/LambdaStack.template.json"))
         let second = try run(["--config", defaultConfig, "--output", output.path])
         XCTAssertEqual(second.status, 0)
@@ -113,6 +114,7 @@ final class SynthCommandTests: XCTestCase {
             "1. LambdaStack",
             "2. S3Stack (after LambdaStack)",
             "3. SentimentEndpointStack (after LambdaStack, S3Stack)",
+            "4. MonitoringStack (after LambdaStack, S3Stack, SentimentEndpointStack)",
         ])
         XCTAssertTrue(snapshot(work).keys.allSatisfy { !$0.hasSuffix(".json") || $0 == "config.json" }, "--list writes nothing")
     }
@@ -144,7 +146,7 @@ final class SynthCommandTests: XCTestCase {
         let templates = Self.packageRoot.appendingPathComponent("templates").path
         let same = try run(["--config", defaultConfig, "--diff", templates, "--fail"])
         XCTAssertEqual(same.status, 0, same.stdout + same.stderr)
-        XCTAssertTrue(same.stdout.hasSuffix("No differences against \(templates) (3 stacks).\n"), same.stdout)
+        XCTAssertTrue(same.stdout.hasSuffix("No differences against \(templates) (4 stacks).\n"), same.stdout)
         let config = try configReplacing("\"tag\": \"2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04\"",
                                          with: "\"tag\": \"2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04-v2\"")
         let changed = try run(["--config", config, "--diff", templates])
