@@ -55,7 +55,7 @@ public enum DashboardWidget {
 /// A CloudWatch dashboard whose body is built from typed widgets, not written by hand: widgets are laid out left to
 /// right on CloudWatch's 24-column grid (a widget that does not fit starts a new row), every graph is in the stack's
 /// region, and the JSON is rendered with escaping done in one place. Intrinsic values (the region, names known only
-/// at deploy time) become `Fn::Join` parts.
+/// at deploy time) become `Fn::Sub` placeholders.
 public final class Dashboard: Construct {
     public private(set) var resource: Resource<CloudWatch.Dashboard>!
     public let widgets: [DashboardWidget]
@@ -69,7 +69,7 @@ public final class Dashboard: Construct {
                                                                    dashboardName: Value(name)))
     }
 
-    /// The dashboard body: `{"widgets":[…]}` as a literal or an `Fn::Join` of literal JSON and intrinsic strings.
+    /// The dashboard body: `{"widgets":[…]}` as a literal or an `Fn::Sub` of literal JSON with intrinsic strings in placeholders.
     static func body(_ widgets: [DashboardWidget], periodSeconds: Int) -> Value<String> {
         var writer = JoinWriter()
         writer.raw("{\"start\":\"-PT6H\",\"widgets\":[")
@@ -179,7 +179,7 @@ public final class Dashboard: Construct {
     }
 }
 
-/// Accumulates JSON text; intrinsic strings become separate `Fn::Join` parts, literal text is merged.
+/// Accumulates JSON text; intrinsic strings become `Fn::Sub` placeholders, literal text is merged.
 struct JoinWriter {
     private var parts: [Value<String>] = []
     private var pending = ""
@@ -199,10 +199,16 @@ struct JoinWriter {
         }
     }
 
+    /// One literal, or one `Fn::Sub` whose literal text has its `${` escaped (cfn-lint I1022 prefers `Fn::Sub` to an
+    /// `Fn::Join` with an empty delimiter, and the body reads as JSON in the template).
     var value: Value<String> {
         let all = pending.isEmpty ? parts : parts + [Value(pending)]
         if all.count == 1, let only = all.first { return only }
-        return Fn.join("", all)
+        var text = SubInterpolation(literalCapacity: 0, interpolationCount: all.count)
+        for part in all {
+            if let literal = part.literal { text.appendLiteral(literal) } else { text.appendInterpolation(part) }
+        }
+        return Value(stringInterpolation: text)
     }
 
     static func escape(_ text: String) -> String {
