@@ -28,7 +28,10 @@ ARNS = {  # a plausible ARN for a resource of each type (GetAtt Arn, or Ref wher
     "AWS::SSM::Parameter": "arn:aws:ssm:us-west-2:%s:parameter/example" % ACCOUNT,
     "AWS::Lambda::Function": "arn:aws:lambda:us-west-2:%s:function:example" % ACCOUNT,
     "AWS::IAM::Role": "arn:aws:iam::%s:role/example" % ACCOUNT,
+    "AWS::SageMaker::Endpoint": "arn:aws:sagemaker:us-west-2:%s:endpoint/example" % ACCOUNT,
 }
+# Types whose Ref is their ARN (the others' Ref is a name or an id).
+REF_IS_ARN = ("AWS::SNS::Topic", "AWS::SageMaker::Endpoint")
 EXPORTS = [("BucketArn", "AWS::S3::Bucket"), ("KeyArn", "AWS::KMS::Key"), ("TopicArn", "AWS::SNS::Topic"), ("QueueArn", "AWS::SQS::Queue"),
            ("FunctionArn", "AWS::Lambda::Function"), ("RoleArn", "AWS::IAM::Role")]
 
@@ -50,7 +53,7 @@ def literal(value, resources):
         if name == "Ref":
             if argument in PSEUDO:
                 return PSEUDO[argument]
-            return ARNS.get(resources.get(argument), "example") if resources.get(argument) in ("AWS::SNS::Topic",) else "example"
+            return ARNS.get(resources.get(argument), "example") if resources.get(argument) in REF_IS_ARN else "example"
         if name == "Fn::GetAtt":
             target, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
             return ARNS.get(resources.get(target), "arn:aws:x:us-west-2:%s:x" % ACCOUNT) if attribute.endswith("Arn") else "example"
@@ -76,6 +79,9 @@ def plain(document, resources):
 IGNORED = [
     ("KeyPolicy", "RESOURCE_STAR", "in a key policy, Resource * is the key itself"),
     ("AssumeRolePolicyDocument", "MALFORMED", "a trust policy names no Resource"),
+    # AWS documents exactly this condition for CloudWatch Logs encryption ("ArnEquals" on kms:EncryptionContext:aws:logs:arn,
+    # docs: "Encrypt log data in CloudWatch Logs using AWS KMS"); parliament types that key as String.
+    ("KeyPolicy", "MISMATCHED_TYPE", "ArnEquals on kms:EncryptionContext:aws:logs:arn is the form AWS documents for Logs encryption"),
 ]
 
 

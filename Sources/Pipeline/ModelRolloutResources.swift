@@ -143,8 +143,14 @@ public final class ModelRolloutResources: Construct {
             resources: ["arn:\(Pseudo.partition):sagemaker:\(Pseudo.region):\(Pseudo.accountId):model/*", "arn:\(Pseudo.partition):sagemaker:\(Pseudo.region):\(Pseudo.accountId):endpoint-config/*"]))
         role.addToPolicy(PolicyStatement(
             sid: "UpdateTheEndpoint",
-            actions: ["sagemaker:AddTags", "sagemaker:DeleteTags", "sagemaker:DescribeEndpoint", "sagemaker:ListTags", "sagemaker:UpdateEndpoint"],
+            actions: ["sagemaker:AddTags", "sagemaker:DeleteTags", "sagemaker:DescribeEndpoint", "sagemaker:ListTags"],
             resources: ["arn:\(Pseudo.partition):sagemaker:\(Pseudo.region):\(Pseudo.accountId):endpoint/\(endpointName)"]))
+        // UpdateEndpoint is authorized on the endpoint AND on the endpoint configuration it switches to (service
+        // authorization reference; parliament RESOURCE_MISMATCH without it).
+        role.addToPolicy(PolicyStatement(
+            sid: "SwitchTheEndpointToANewConfig", actions: ["sagemaker:UpdateEndpoint"],
+            resources: ["arn:\(Pseudo.partition):sagemaker:\(Pseudo.region):\(Pseudo.accountId):endpoint/\(endpointName)",
+                        "arn:\(Pseudo.partition):sagemaker:\(Pseudo.region):\(Pseudo.accountId):endpoint-config/*"]))
         // The endpoint configuration is encrypted with the endpoint stack's key: SageMaker creates a grant on it for the caller.
         role.addToPolicy(PolicyStatement(
             sid: "EndpointKeyGrantThroughSageMaker", actions: ["kms:CreateGrant", "kms:DescribeKey"],
