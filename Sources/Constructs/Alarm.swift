@@ -27,6 +27,7 @@ public struct Metric {
 public final class Alarm: Construct {
     public private(set) var resource: Resource<CloudWatch.Alarm>!
 
+    @discardableResult
     public init(_ scope: Construct, _ id: String, description: String, metric: Metric, threshold: Double,
                 comparison: CloudWatch.Alarm.ComparisonOperator = .greaterThanOrEqualToThreshold,
                 periodSeconds: Int, evaluationPeriods: Int, notify topic: Topic) {

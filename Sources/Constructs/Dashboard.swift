@@ -61,6 +61,7 @@ public final class Dashboard: Construct {
     public let widgets: [DashboardWidget]
     public let periodSeconds: Int
 
+    @discardableResult
     public init(_ scope: Construct, _ id: String, name: String, periodSeconds: Int = 60, widgets: [DashboardWidget]) {
         self.widgets = widgets
         self.periodSeconds = periodSeconds

@@ -9,6 +9,7 @@ public final class EventPatternRule: Construct {
     private var targets: [Events.Rule.Target] = []
 
     /// `pattern` is the event pattern as CloudFormation takes it (an object).
+    @discardableResult
     public init(_ scope: Construct, _ id: String, description: String, pattern: TemplateValue) {
         super.init(scope, id)
         resource = Resource(self, "Resource", Events.Rule(description: Value(description), eventPattern: pattern, state: .init(.enabled)))
@@ -20,7 +21,7 @@ public final class EventPatternRule: Construct {
     public func addTarget(_ function: Function) {
         targets.append(Events.Rule.Target(arn: function.arn, id: Value("\(LogicalID.sanitize(function.id))Target")))
         resource.properties.targets = targets
-        _ = Resource(self, "Allow\(LogicalID.sanitize(function.id))", Lambda.Permission(
+        Resource(self, "Allow\(LogicalID.sanitize(function.id))", Lambda.Permission(
             action: "lambda:InvokeFunction", functionName: function.arn, principal: "events.amazonaws.com",
             sourceAccount: Pseudo.accountId, sourceArn: arn))
     }

@@ -41,11 +41,11 @@ public final class LambdaStack: Stack {
         CheckSuppression.checkov(function.resource, "CKV_AWS_117",
                                  reason: "The function only calls SSM and CloudWatch APIs; a VPC would add NAT or endpoints and cold-start cost for no isolation gain.")
         alarmTopic = Topic(self, "AlarmTopic", displayName: "Sentiment pipeline alarms", key: key, email: config.alarms.email)
-        _ = Alarm(self, "RegistrarErrorsAlarm", description: "The model registrar failed; check its logs and dead-letter queue",
+        Alarm(self, "RegistrarErrorsAlarm", description: "The model registrar failed; check its logs and dead-letter queue",
               metric: Metric(namespace: "AWS/Lambda", name: "Errors", dimensions: [("FunctionName", function.name)], statistic: .sum),
               threshold: Double(config.alarms.registrarErrors), periodSeconds: config.alarms.periodSeconds,
               evaluationPeriods: 1, notify: alarmTopic)
-        _ = Alarm(self, "DeadLetterQueueAlarm", description: "Model upload events reached the dead-letter queue after all retries",
+        Alarm(self, "DeadLetterQueueAlarm", description: "Model upload events reached the dead-letter queue after all retries",
               metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
                              dimensions: [("QueueName", function.deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
               threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)

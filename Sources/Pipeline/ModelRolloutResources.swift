@@ -98,10 +98,10 @@ public final class ModelRolloutResources: Construct {
                     inputTemplate: "\"Endpoint stack update ended: <status> (<reason>) <stack>\""),
                 retryPolicy: retry)]))
 
-        _ = Alarm(self, "DeadLetterQueueAlarm", description: "Parameter changes or stack-status reports reached the rollout's dead-letter queue after all retries",
-                  metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
-                                 dimensions: [("QueueName", deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
-                  threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
+        Alarm(self, "DeadLetterQueueAlarm", description: "Parameter changes or stack-status reports reached the rollout's dead-letter queue after all retries",
+              metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
+                             dimensions: [("QueueName", deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
+              threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
 
         // EventBridge delivers to the encrypted queue and topic with the key, and only for these two rules.
         key.allowService("AllowEventBridge", "events.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey"],

@@ -13,6 +13,7 @@ public final class MonitoringStack: Stack {
     public private(set) var violationsRule: EventPatternRule?
     private let scheduleSkippedReason: String?
 
+    @discardableResult
     public init(_ app: App, _ id: String = "MonitoringStack", lambdaStack: LambdaStack, storage: S3Stack,
                 endpointStack: SentimentEndpointStack, config: PipelineConfig) {
         let settings = config.monitoring

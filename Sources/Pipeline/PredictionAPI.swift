@@ -29,12 +29,12 @@ final class PredictionAPI: Construct {
         url = FunctionURL(self, "FunctionUrl", function: function, authType: api.authType == .none ? .none : .awsIAM,
                           corsAllowOrigins: api.corsAllowOrigins)
         let dimensions: [(String, Value<String>)] = [("FunctionName", function.name)]
-        _ = Alarm(self, "ErrorsAlarm", description: "The prediction API function failed (crash, timeout or init error); check its log",
-                  metric: Metric(namespace: "AWS/Lambda", name: "Errors", dimensions: dimensions, statistic: .sum),
-                  threshold: Double(api.errorsAlarmThreshold), periodSeconds: config.alarms.periodSeconds, evaluationPeriods: 1, notify: alarmTopic)
-        _ = Alarm(self, "ThrottlesAlarm",
-                  description: "Prediction API requests were throttled: more than \(api.reservedConcurrency) at once (api.reservedConcurrency)",
-                  metric: Metric(namespace: "AWS/Lambda", name: "Throttles", dimensions: dimensions, statistic: .sum),
-                  threshold: Double(api.throttlesAlarmThreshold), periodSeconds: config.alarms.periodSeconds, evaluationPeriods: 1, notify: alarmTopic)
+        Alarm(self, "ErrorsAlarm", description: "The prediction API function failed (crash, timeout or init error); check its log",
+              metric: Metric(namespace: "AWS/Lambda", name: "Errors", dimensions: dimensions, statistic: .sum),
+              threshold: Double(api.errorsAlarmThreshold), periodSeconds: config.alarms.periodSeconds, evaluationPeriods: 1, notify: alarmTopic)
+        Alarm(self, "ThrottlesAlarm",
+              description: "Prediction API requests were throttled: more than \(api.reservedConcurrency) at once (api.reservedConcurrency)",
+              metric: Metric(namespace: "AWS/Lambda", name: "Throttles", dimensions: dimensions, statistic: .sum),
+              threshold: Double(api.throttlesAlarmThreshold), periodSeconds: config.alarms.periodSeconds, evaluationPeriods: 1, notify: alarmTopic)
     }
 }

@@ -24,7 +24,7 @@ public final class S3Stack: Stack {
             // The metrics file beside an archive is a trigger too (either may arrive first).
             bucket.addObjectCreatedNotification(to: lambdaStack.function, prefix: settings.modelPrefix, suffix: config.registry.metricsFileName)
         }
-        _ = Output(self, "ModelBucketName", value: bucket.name, description: "Upload model archives here, under \(settings.modelPrefix.isEmpty ? "any prefix" : settings.modelPrefix)")
+        Output(self, "ModelBucketName", value: bucket.name, description: "Upload model archives here, under \(settings.modelPrefix.isEmpty ? "any prefix" : settings.modelPrefix)")
         Tagging.apply(config.tags, to: self)
     }
 }

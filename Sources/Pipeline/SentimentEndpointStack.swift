@@ -73,10 +73,10 @@ public final class SentimentEndpointStack: Stack {
                                         default: "lambda/ModelRegistrar.zip", minLength: 1, maxLength: 1024)
         predictionAPI = PredictionAPI(self, "PredictionApi", endpoint: endpoint, code: .init(bucket: codeBucket.value, key: codeKey.value),
                                       key: key, alarmTopic: lambdaStack.alarmTopic, config: config)
-        _ = Output(self, "PredictionApiUrl", value: predictionAPI.url.url,
-                   description: "POST <this>predict, GET <this>health; signed with SigV4 for service lambda unless api.authType is NONE")
-        _ = Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
-        _ = Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
+        Output(self, "PredictionApiUrl", value: predictionAPI.url.url,
+               description: "POST <this>predict, GET <this>health; signed with SigV4 for service lambda unless api.authType is NONE")
+        Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
+        Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
         Tagging.apply(config.tags, to: self)
     }
 }
