@@ -114,6 +114,7 @@ public final class Bucket: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         if !notifications.isEmpty, bucketName == nil {
             report.error(resource, property: "BucketName", value: "(none)",
                          rule: "a bucket with notifications needs a name known at synth time, so the Lambda permission's SourceArn does not refer to the bucket (a cycle)")

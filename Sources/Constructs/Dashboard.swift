@@ -160,6 +160,7 @@ public final class Dashboard: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         for (index, widget) in widgets.enumerated() {
             let (width, height) = widget.size
             if !(1...24).contains(width) || !(1...1000).contains(height) {

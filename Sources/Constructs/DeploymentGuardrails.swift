@@ -83,6 +83,7 @@ public final class DeploymentGuardrails: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         let resource = endpoint.endpoint!
         let policy = "DeploymentConfig.BlueGreenUpdatePolicy"
         let routing = "\(policy).TrafficRoutingConfiguration"

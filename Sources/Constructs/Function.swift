@@ -139,6 +139,7 @@ public final class Function: Construct, Grantable {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         // Ranges the registry schema states (timeout, retries, event age, minimum memory) are checked by the generated
         // rules; these are the service's stricter ones.
         if settings.memoryMiB > 10240 {

@@ -46,6 +46,7 @@ public final class FunctionURL: Construct {
     public var url: Value<String> { resource.attrFunctionUrl }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         if authType == .none {
             report.warning(path: resource.path, property: "AuthType", value: "NONE",
                            rule: "the function URL is public: anyone on the internet can call it and every call costs an invocation and endpoint time; use AWS_IAM unless that is intended")

@@ -55,6 +55,7 @@ public final class Role: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         for arn in resource.properties.managedPolicyArns?.literal ?? [] where arn.hasSuffix("FullAccess") {
             report.error(resource, property: "ManagedPolicyArns", value: arn, rule: "FullAccess managed policies are not allowed; grant the exact actions")
         }

@@ -203,6 +203,7 @@ public final class SageMakerEndpoint: Construct, Grantable {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         switch serving {
         case .instances(let variants):
             if variants.isEmpty || variants.count > 10 {

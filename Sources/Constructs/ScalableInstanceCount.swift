@@ -74,6 +74,7 @@ public final class ScalableInstanceCount: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         if minCapacity < 1 {
             report.error(target, property: "MinCapacity", value: String(minCapacity), rule: "must be at least 1 for a real-time endpoint")
         }
