@@ -98,7 +98,7 @@ public final class MonitoringStack: Stack {
     private func addDataQualitySchedule(config: PipelineConfig, lambdaStack: LambdaStack, storage: S3Stack, endpointStack: SentimentEndpointStack) {
         let settings = config.monitoring
         let endpointName = config.endpoint.name
-        let bucket = storage.bucket!
+        let bucket = storage.bucket
         let key = endpointStack.key!
         let role = Role(self, "MonitoringRole", assumedBy: "sagemaker.amazonaws.com",
                         description: "Data-quality monitoring of \(endpointName): read the captured data, write the reports")
