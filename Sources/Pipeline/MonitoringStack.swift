@@ -23,7 +23,7 @@ public final class MonitoringStack: Stack {
             : !capture.enabled ? "endpoint.dataCapture.enabled is false, so there is nothing for a data-quality schedule to read"
             : nil
         super.init(app, id, description: "Monitoring: the pipeline dashboard and the endpoint's data-quality schedule")
-        addDependency(endpointStack)
+        addDependency(endpointStack.stack)
         dashboard = Dashboard(self, "Dashboard", name: settings.dashboardName, periodSeconds: 60,
                               widgets: Self.widgets(config: config, lambdaStack: lambdaStack, endpointStack: endpointStack))
         if settings.dataQuality, scheduleSkippedReason == nil {
@@ -99,7 +99,7 @@ public final class MonitoringStack: Stack {
         let settings = config.monitoring
         let endpointName = config.endpoint.name
         let bucket = storage.bucket
-        let key = endpointStack.key!
+        let key = endpointStack.key
         let role = Role(self, "MonitoringRole", assumedBy: "sagemaker.amazonaws.com",
                         description: "Data-quality monitoring of \(endpointName): read the captured data, write the reports")
         self.role = role
