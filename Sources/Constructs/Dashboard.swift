@@ -57,7 +57,8 @@ public enum DashboardWidget {
 /// region, and the JSON is rendered with escaping done in one place. Intrinsic values (the region, names known only
 /// at deploy time) become `Fn::Join` parts.
 public final class Dashboard: Construct {
-    public private(set) var resource: Resource<CloudWatch.Dashboard>!
+    public var resource: Resource<CloudWatch.Dashboard> { storedResource }
+    private var storedResource: Resource<CloudWatch.Dashboard>!
     public let widgets: [DashboardWidget]
     public let periodSeconds: Int
 
@@ -66,7 +67,7 @@ public final class Dashboard: Construct {
         self.widgets = widgets
         self.periodSeconds = periodSeconds
         super.init(scope, id)
-        resource = Resource(self, "Resource", CloudWatch.Dashboard(dashboardBody: Self.body(widgets, periodSeconds: periodSeconds),
+        storedResource = Resource(self, "Resource", CloudWatch.Dashboard(dashboardBody: Self.body(widgets, periodSeconds: periodSeconds),
                                                                    dashboardName: Value(name)))
     }
 

@@ -84,7 +84,7 @@ public final class DeploymentGuardrails: Construct {
 
     override public func validate(_ report: inout ValidationReport) {
         super.validate(&report)
-        let resource = endpoint.endpoint!
+        let resource = endpoint.endpoint
         let policy = "DeploymentConfig.BlueGreenUpdatePolicy"
         let routing = "\(policy).TrafficRoutingConfiguration"
         switch deployment.trafficShift {
