@@ -14,6 +14,7 @@ public struct SentimentEndpointStack {
     /// logs, environment and dead-letter queue.
     public let key: EncryptionKey
 
+    @discardableResult
     public init(_ app: App, _ id: String = "SentimentEndpointStack", modelBucket: Bucket, lambdaStack: LambdaStack, config: PipelineConfig) {
         stack = Stack(app, id, description: "Sentiment analysis endpoint (torch + transformers) serving the newest registered model")
         let settings = config.endpoint
