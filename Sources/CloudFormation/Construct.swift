@@ -9,6 +9,8 @@ open class Construct {
     public private(set) weak var scope: Construct?
     /// Children in the order they were added.
     public private(set) var children: [Construct] = []
+    /// Rules added with `addValidation`, run by `validate` in the order added.
+    private var validations: [(inout ValidationReport) -> Void] = []
 
     /// The root's initializer.
     init(root id: String) {
@@ -65,7 +67,17 @@ open class Construct {
 
     /// Service rules beyond the registry schema (for example "min capacity must not exceed max capacity").
     /// Override to report problems; called once per construct during synthesis.
-    open func validate(_ report: inout ValidationReport) {}
+    /// This base runs the rules added with `addValidation`; an override calls `super.validate(&report)` to keep them.
+    open func validate(_ report: inout ValidationReport) {
+        for rule in validations { rule(&report) }
+    }
+
+    /// Adds a rule checked at synth time without subclassing (as CDK's `node.addValidation`), for example on a `Stack`
+    /// owned by a small type: `stack.addValidation { $0.warning(path: path, property: "…", rule: "…") }`.
+    /// The rule should not capture this construct strongly (capture its `path` or use `[unowned self]`).
+    public func addValidation(_ rule: @escaping (inout ValidationReport) -> Void) {
+        validations.append(rule)
+    }
 }
 
 /// Something with a logical ID in a template: a resource, parameter, condition, mapping or output.

@@ -42,6 +42,7 @@ public final class Parameter<T: TemplateLiteral>: TemplateElement {
     public var value: Value<T> { Value(node: .ref(self)) }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         if let minLength, let maxLength, minLength > maxLength {
             report.error(self, property: "MinLength", value: String(minLength), rule: "must not exceed MaxLength (\(maxLength))")
         }

@@ -60,6 +60,7 @@ public final class Resource<Properties: ResourceProperties>: TemplateElement, An
     /// `Metadata` entries, in the order added (for example cfn-lint or checkov suppressions).
     public private(set) var metadata: [(String, TemplateValue)] = []
 
+    @discardableResult
     public init(_ scope: Construct, _ id: String, _ properties: Properties) {
         self.properties = properties
         super.init(scope, id)

@@ -1,6 +1,8 @@
 /// One CloudFormation stack: a template of its own, deployed with its own name.
 ///
-/// Subclass it (as `LambdaStack` does) and build resources in the initializer.
+/// Use it as it is, owned by a small type that builds the stack's constructs in its initializer and exposes them as
+/// `let`s (as `LambdaStack` and `Examples/Quickstart` do); a subclass could only hold them as optionals, because its
+/// constructs need the stack as their scope before they exist.
 open class Stack: Construct {
     /// CloudFormation's rule for stack names, which this library uses as the stack's id.
     public static let nameRule = "stack names must match ^[A-Za-z][A-Za-z0-9-]{0,127}$"
@@ -29,6 +31,7 @@ open class Stack: Construct {
     public var templateFileName: String { "\(stackName).template.json" }
 
     override open func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         let valid = id.first.map { $0.isASCII && $0.isLetter } == true && id.count <= 128
             && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
         if !valid { report.error(self, property: "StackName", value: "\"\(id)\"", rule: Self.nameRule) }

@@ -25,8 +25,10 @@ public struct Metric {
 /// A CloudWatch alarm that notifies a topic when a metric crosses a threshold, and again when it recovers.
 /// Missing data counts as not breaching: an idle endpoint is not an incident.
 public final class Alarm: Construct {
-    public private(set) var resource: Resource<CloudWatch.Alarm>!
+    public var resource: Resource<CloudWatch.Alarm> { storedResource }
+    private var storedResource: Resource<CloudWatch.Alarm>!
 
+    @discardableResult
     public init(_ scope: Construct, _ id: String, description: String, metric: Metric, threshold: Double,
                 comparison: CloudWatch.Alarm.ComparisonOperator = .greaterThanOrEqualToThreshold,
                 periodSeconds: Int, evaluationPeriods: Int, notify topic: Topic) {
@@ -42,6 +44,6 @@ public final class Alarm: Construct {
         case .maximum: alarm.statistic = .init(.maximum)
         case .percentile(let p): alarm.extendedStatistic = Value("p\(JSONWriter.formatNumber(p))")
         }
-        resource = Resource(self, "Resource", alarm)
+        storedResource = Resource(self, "Resource", alarm)
     }
 }

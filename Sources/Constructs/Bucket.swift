@@ -17,8 +17,10 @@ public final class Bucket: Construct {
         case accessLogs
     }
 
-    public private(set) var resource: Resource<S3.Bucket>!
-    public private(set) var policy: Resource<S3.BucketPolicy>!
+    public var resource: Resource<S3.Bucket> { storedResource }
+    private var storedResource: Resource<S3.Bucket>!
+    public var policy: Resource<S3.BucketPolicy> { storedPolicy }
+    private var storedPolicy: Resource<S3.BucketPolicy>!
     public let purpose: Purpose
     /// The bucket name as given, known at synth time, so ARNs can be built without referring to the bucket.
     public let bucketName: Value<String>?
@@ -52,13 +54,13 @@ public final class Bucket: Construct {
         if case .data(let logs?) = purpose {
             properties.loggingConfiguration = S3.Bucket.LoggingConfiguration(destinationBucketName: logs.name, logFilePrefix: Value("\(id)/"))
         }
-        resource = Resource(self, "Resource", properties)
+        storedResource = Resource(self, "Resource", properties)
         resource.deletionPolicy = .retain
         resource.updateReplacePolicy = .retain
         policyStatements.append(PolicyStatement(
             sid: "DenyInsecureTransport", effect: .deny, principals: [.aws("*")], actions: ["s3:*"],
             resources: [arn, "\(arn)/*"], conditions: [.init("Bool", "aws:SecureTransport", ["false"])]))
-        policy = Resource(self, "Policy", S3.BucketPolicy(bucket: name ?? resource.ref, policyDocument: PolicyDocument(policyStatements).templateValue))
+        storedPolicy = Resource(self, "Policy", S3.BucketPolicy(bucket: name ?? resource.ref, policyDocument: PolicyDocument(policyStatements).templateValue))
         if case .data(let logs?) = purpose { logs.acceptAccessLogs(from: self) }
         if case .accessLogs = purpose {
             CheckSuppression.checkov(resource, "CKV_AWS_18", reason: "This is the access-log bucket; logging it into itself would loop.")
@@ -114,6 +116,7 @@ public final class Bucket: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         if !notifications.isEmpty, bucketName == nil {
             report.error(resource, property: "BucketName", value: "(none)",
                          rule: "a bucket with notifications needs a name known at synth time, so the Lambda permission's SourceArn does not refer to the bucket (a cycle)")

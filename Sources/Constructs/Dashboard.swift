@@ -57,15 +57,17 @@ public enum DashboardWidget {
 /// region, and the JSON is rendered with escaping done in one place. Intrinsic values (the region, names known only
 /// at deploy time) become `Fn::Sub` placeholders.
 public final class Dashboard: Construct {
-    public private(set) var resource: Resource<CloudWatch.Dashboard>!
+    public var resource: Resource<CloudWatch.Dashboard> { storedResource }
+    private var storedResource: Resource<CloudWatch.Dashboard>!
     public let widgets: [DashboardWidget]
     public let periodSeconds: Int
 
+    @discardableResult
     public init(_ scope: Construct, _ id: String, name: String, periodSeconds: Int = 60, widgets: [DashboardWidget]) {
         self.widgets = widgets
         self.periodSeconds = periodSeconds
         super.init(scope, id)
-        resource = Resource(self, "Resource", CloudWatch.Dashboard(dashboardBody: Self.body(widgets, periodSeconds: periodSeconds),
+        storedResource = Resource(self, "Resource", CloudWatch.Dashboard(dashboardBody: Self.body(widgets, periodSeconds: periodSeconds),
                                                                    dashboardName: Value(name)))
     }
 
@@ -159,6 +161,7 @@ public final class Dashboard: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         for (index, widget) in widgets.enumerated() {
             let (width, height) = widget.size
             if !(1...24).contains(width) || !(1...1000).contains(height) {

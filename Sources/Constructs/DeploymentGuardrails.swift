@@ -83,7 +83,8 @@ public final class DeploymentGuardrails: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
-        let resource = endpoint.endpoint!
+        super.validate(&report)
+        let resource = endpoint.endpoint
         let policy = "DeploymentConfig.BlueGreenUpdatePolicy"
         let routing = "\(policy).TrafficRoutingConfiguration"
         switch deployment.trafficShift {

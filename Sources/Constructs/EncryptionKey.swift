@@ -7,13 +7,14 @@ import CloudFormation
 /// policy does; services that encrypt on our behalf are added with `allowService`, and roles get
 /// use of the key through `grantEncryptDecrypt`.
 public final class EncryptionKey: Construct {
-    public private(set) var resource: Resource<KMS.Key>!
+    public var resource: Resource<KMS.Key> { storedResource }
+    private var storedResource: Resource<KMS.Key>!
     private var statements: [PolicyStatement]
 
     public init(_ scope: Construct, _ id: String, description: String) {
         statements = [PolicyStatement(sid: "AccountAdministration", principals: [.thisAccount], actions: ["kms:*"], resources: ["*"])]
         super.init(scope, id)
-        resource = Resource(self, "Resource", KMS.Key(
+        storedResource = Resource(self, "Resource", KMS.Key(
             description: Value(description), enableKeyRotation: true, keyPolicy: PolicyDocument(statements).templateValue,
             pendingWindowInDays: 30))
         resource.deletionPolicy = .retain

@@ -5,13 +5,15 @@ import CloudFormation
 /// topic. A function target gets its `AWS::Lambda::Permission` for `events.amazonaws.com` limited to this rule's ARN
 /// (and account); a topic target gets a statement in the topic's policy for this rule (`Topic.allowEventBridge(rule:sid:)`).
 public final class EventPatternRule: Construct {
-    public private(set) var resource: Resource<Events.Rule>!
+    public var resource: Resource<Events.Rule> { storedResource }
+    private var storedResource: Resource<Events.Rule>!
     private var targets: [Events.Rule.Target] = []
 
     /// `pattern` is the event pattern as CloudFormation takes it (an object).
+    @discardableResult
     public init(_ scope: Construct, _ id: String, description: String, pattern: TemplateValue) {
         super.init(scope, id)
-        resource = Resource(self, "Resource", Events.Rule(description: Value(description), eventPattern: pattern, state: .init(.enabled)))
+        storedResource = Resource(self, "Resource", Events.Rule(description: Value(description), eventPattern: pattern, state: .init(.enabled)))
     }
 
     public var arn: Value<String> { resource.attrArn }
@@ -20,7 +22,7 @@ public final class EventPatternRule: Construct {
     public func addTarget(_ function: Function) {
         targets.append(Events.Rule.Target(arn: function.arn, id: Value("\(LogicalID.sanitize(function.id))Target")))
         resource.properties.targets = targets
-        _ = Resource(self, "Allow\(LogicalID.sanitize(function.id))", Lambda.Permission(
+        Resource(self, "Allow\(LogicalID.sanitize(function.id))", Lambda.Permission(
             action: "lambda:InvokeFunction", functionName: function.arn, principal: "events.amazonaws.com",
             sourceAccount: Pseudo.accountId, sourceArn: arn))
     }

@@ -55,11 +55,16 @@ public final class Function: Construct, Grantable {
 
     public let settings: Settings
     public let runtime: Lambda.Function.Runtime
-    public private(set) var role: Role!
-    public private(set) var logGroup: Resource<Logs.LogGroup>!
-    public private(set) var deadLetterQueue: Queue!
-    public private(set) var resource: Resource<Lambda.Function>!
-    public private(set) var invokeConfig: Resource<Lambda.EventInvokeConfig>!
+    public var role: Role { storedRole }
+    private var storedRole: Role!
+    public var logGroup: Resource<Logs.LogGroup> { storedLogGroup }
+    private var storedLogGroup: Resource<Logs.LogGroup>!
+    public var deadLetterQueue: Queue { storedDeadLetterQueue }
+    private var storedDeadLetterQueue: Queue!
+    public var resource: Resource<Lambda.Function> { storedResource }
+    private var storedResource: Resource<Lambda.Function>!
+    public var invokeConfig: Resource<Lambda.EventInvokeConfig> { storedInvokeConfig }
+    private var storedInvokeConfig: Resource<Lambda.EventInvokeConfig>!
     private var environment: [(String, Value<String>)] = []
     private let handler: String?
 
@@ -75,7 +80,7 @@ public final class Function: Construct, Grantable {
         self.handler = handler ?? (runtime.rawValue.hasPrefix("provided") ? "bootstrap" : nil)
         super.init(scope, id)
         let logGroupName = settings.functionName.map { "/aws/lambda/\($0)" }
-        role = Role(self, "ServiceRole", assumedBy: "lambda.amazonaws.com",
+        storedRole = Role(self, "ServiceRole", assumedBy: "lambda.amazonaws.com",
                     description: "Execution role of \(settings.functionName ?? path): only the permissions its grants add")
         if let key {
             // Without a fixed name the log group's ARN is not known when the key policy is written: any log group of the account.
@@ -87,15 +92,15 @@ public final class Function: Construct, Grantable {
                              conditions: [.init("ArnEquals", "kms:EncryptionContext:aws:logs:arn", [logGroupArn])])
             key.allowService("AllowLogsDescribeKey", "logs.\(Pseudo.region).amazonaws.com", actions: ["kms:DescribeKey"])
         }
-        logGroup = Resource(self, "LogGroup", Logs.LogGroup(
+        storedLogGroup = Resource(self, "LogGroup", Logs.LogGroup(
             kmsKeyId: key?.arn, logGroupName: logGroupName.map { Value($0) }, retentionInDays: Value(settings.logRetentionDays)))
         logGroup.deletionPolicy = .retain
         logGroup.updateReplacePolicy = .retain
         role.addToPolicy(PolicyStatement(actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroup.attrArn]))
-        deadLetterQueue = Queue(self, "DeadLetterQueue", key: key)
+        storedDeadLetterQueue = Queue(self, "DeadLetterQueue", key: key)
         deadLetterQueue.grantSendMessages(role)
         key?.grantDecrypt(role)
-        resource = Resource(self, "Resource", Lambda.Function(
+        storedResource = Resource(self, "Resource", Lambda.Function(
             architectures: [Value(settings.architecture.rawValue)],
             code: Lambda.Function.Code(s3Bucket: code.bucket, s3Key: code.key),
             deadLetterConfig: Lambda.Function.DeadLetterConfig(targetArn: deadLetterQueue.arn),
@@ -111,7 +116,7 @@ public final class Function: Construct, Grantable {
             timeout: Value(settings.timeoutSeconds)))
         // The role's policy is inline, so it exists before the function; `LoggingConfig.LogGroup` refers to the
         // log group, so CloudFormation creates it first too (else Lambda would create one of its own).
-        invokeConfig = Resource(self, "EventInvokeConfig", Lambda.EventInvokeConfig(
+        storedInvokeConfig = Resource(self, "EventInvokeConfig", Lambda.EventInvokeConfig(
             functionName: resource.ref,
             maximumEventAgeInSeconds: Value(settings.maximumEventAgeSeconds),
             maximumRetryAttempts: Value(settings.maximumRetryAttempts),
@@ -139,6 +144,7 @@ public final class Function: Construct, Grantable {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         // Ranges the registry schema states (timeout, retries, event age, minimum memory) are checked by the generated
         // rules; these are the service's stricter ones.
         if settings.memoryMiB > 10240 {

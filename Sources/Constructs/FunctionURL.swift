@@ -16,7 +16,8 @@ public final class FunctionURL: Construct {
     }
 
     public let authType: AuthType
-    public private(set) var resource: Resource<Lambda.Url>!
+    public var resource: Resource<Lambda.Url> { storedResource }
+    private var storedResource: Resource<Lambda.Url>!
     /// The resource-policy statements a public URL needs (empty for `.awsIAM`).
     public private(set) var publicPermissions: [Resource<Lambda.Permission>] = []
 
@@ -28,7 +29,7 @@ public final class FunctionURL: Construct {
         let cors = corsAllowOrigins.isEmpty ? nil : Lambda.Url.Cors(
             allowHeaders: Value(["authorization", "content-type", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token"]),
             allowMethods: Value(["GET", "POST"]), allowOrigins: Value(corsAllowOrigins), maxAge: 300)
-        resource = Resource(self, "Resource", Lambda.Url(
+        storedResource = Resource(self, "Resource", Lambda.Url(
             authType: Value(authType == .awsIAM ? Lambda.Url.AuthType.awsIAM : Lambda.Url.AuthType.none), cors: cors, invokeMode: .init(.buffered),
             targetFunctionArn: function.arn))
         if authType == .none {
@@ -46,6 +47,7 @@ public final class FunctionURL: Construct {
     public var url: Value<String> { resource.attrFunctionUrl }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         if authType == .none {
             report.warning(path: resource.path, property: "AuthType", value: "NONE",
                            rule: "the function URL is public: anyone on the internet can call it and every call costs an invocation and endpoint time; use AWS_IAM unless that is intended")

@@ -6,13 +6,14 @@ import CloudFormation
 /// The queue is retained when it is deleted from the stack or replaced (`DeletionPolicy`/`UpdateReplacePolicy`
 /// `Retain`, as for keys, log groups and buckets), so the failed events it holds are not lost with it.
 public final class Queue: Construct {
-    public private(set) var resource: Resource<SQS.Queue>!
+    public var resource: Resource<SQS.Queue> { storedResource }
+    private var storedResource: Resource<SQS.Queue>!
     public let key: EncryptionKey?
 
     public init(_ scope: Construct, _ id: String, key: EncryptionKey? = nil) {
         self.key = key
         super.init(scope, id)
-        resource = Resource(self, "Resource", SQS.Queue(kmsMasterKeyId: key?.arn, messageRetentionPeriod: 1_209_600,
+        storedResource = Resource(self, "Resource", SQS.Queue(kmsMasterKeyId: key?.arn, messageRetentionPeriod: 1_209_600,
                                                         sqsManagedSseEnabled: key == nil ? true : nil))
         resource.deletionPolicy = .retain
         resource.updateReplacePolicy = .retain

@@ -14,7 +14,8 @@ public final class Role: Construct {
     ]
 
     /// The `AWS::IAM::Role` (set once, in `init`, after the construct exists to be its scope).
-    public private(set) var resource: Resource<IAM.Role>!
+    public var resource: Resource<IAM.Role> { storedResource }
+    private var storedResource: Resource<IAM.Role>!
     public private(set) var statements: [PolicyStatement] = []
     private let policyName: String
 
@@ -24,7 +25,7 @@ public final class Role: Construct {
                                                     conditions: [.init("StringEquals", "aws:SourceAccount", [Pseudo.accountId])])])
         policyName = "\(LogicalID.sanitize(id))Permissions"
         super.init(scope, id)
-        resource = Resource(self, "Resource", IAM.Role(assumeRolePolicyDocument: trust.templateValue))
+        storedResource = Resource(self, "Resource", IAM.Role(assumeRolePolicyDocument: trust.templateValue))
         if let description { resource.properties.description = Value(description) }
     }
 
@@ -55,6 +56,7 @@ public final class Role: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         for arn in resource.properties.managedPolicyArns?.literal ?? [] where arn.hasSuffix("FullAccess") {
             report.error(resource, property: "ManagedPolicyArns", value: arn, rule: "FullAccess managed policies are not allowed; grant the exact actions")
         }

@@ -60,10 +60,14 @@ public final class SageMakerEndpoint: Construct, Grantable {
     }
 
     public let serving: Serving
-    public private(set) var role: Role!
-    public private(set) var model: Resource<SageMaker.Model>!
-    public private(set) var endpointConfig: Resource<SageMaker.EndpointConfig>!
-    public private(set) var endpoint: Resource<SageMaker.Endpoint>!
+    public var role: Role { storedRole }
+    private var storedRole: Role!
+    public var model: Resource<SageMaker.Model> { storedModel }
+    private var storedModel: Resource<SageMaker.Model>!
+    public var endpointConfig: Resource<SageMaker.EndpointConfig> { storedEndpointConfig }
+    private var storedEndpointConfig: Resource<SageMaker.EndpointConfig>!
+    public var endpoint: Resource<SageMaker.Endpoint> { storedEndpoint }
+    private var storedEndpoint: Resource<SageMaker.Endpoint>!
     public private(set) var registryAccounts: Mapping?
     public private(set) var scaling: [ScalableInstanceCount] = []
     private let endpointName: String
@@ -81,7 +85,7 @@ public final class SageMakerEndpoint: Construct, Grantable {
         let endpointName = endpointName ?? Self.defaultName(stack: scope.enclosingStack?.stackName ?? "", id: id)
         self.endpointName = endpointName
         super.init(scope, id)
-        role = Role(self, "ExecutionRole", assumedBy: "sagemaker.amazonaws.com",
+        storedRole = Role(self, "ExecutionRole", assumedBy: "sagemaker.amazonaws.com",
                     description: "SageMaker execution role of \(endpointName): read the model, pull the image, write logs")
         let imageUri: Value<String>
         switch image {
@@ -104,7 +108,7 @@ public final class SageMakerEndpoint: Construct, Grantable {
             actions: ["cloudwatch:PutMetricData"], resources: ["*"],
             conditions: [.init("StringLike", "cloudwatch:namespace", ["/aws/sagemaker/*"])]))
         let resourceTags = tags.map { SageMaker.Model.Tag(key: Value($0.0), value: Value($0.1)) }
-        model = Resource(self, "Model", SageMaker.Model(
+        storedModel = Resource(self, "Model", SageMaker.Model(
             enableNetworkIsolation: Value(networkIsolation),
             executionRoleArn: role.arn,
             primaryContainer: SageMaker.Model.ContainerDefinition(
@@ -136,7 +140,7 @@ public final class SageMakerEndpoint: Construct, Grantable {
             dataCapture.bucket.grantWrite(role, prefix: dataCapture.prefix)
         }
         config.tags = tags.isEmpty ? nil : tags.map { .init(key: Value($0.0), value: Value($0.1)) }
-        endpointConfig = Resource(self, "EndpointConfig", config)
+        storedEndpointConfig = Resource(self, "EndpointConfig", config)
         // SageMaker uses the key only for instance volumes and captured data: no KMS permission for a key it never uses.
         let keyUsed: Bool = if case .instances = serving { true } else { dataCapture != nil }
         if let key, keyUsed {
@@ -146,7 +150,7 @@ public final class SageMakerEndpoint: Construct, Grantable {
                                              conditions: [.init("Bool", "kms:GrantIsForAWSResource", ["true"])]))
             role.addToPolicy(PolicyStatement(actions: ["kms:DescribeKey"], resources: [key.arn]))
         }
-        endpoint = Resource(self, "Endpoint", SageMaker.Endpoint(
+        storedEndpoint = Resource(self, "Endpoint", SageMaker.Endpoint(
             endpointConfigName: endpointConfig.attrEndpointConfigName, endpointName: Value(endpointName),
             retainAllVariantProperties: true,
             tags: tags.isEmpty ? nil : tags.map { .init(key: Value($0.0), value: Value($0.1)) }))
@@ -203,6 +207,7 @@ public final class SageMakerEndpoint: Construct, Grantable {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         switch serving {
         case .instances(let variants):
             if variants.isEmpty || variants.count > 10 {

@@ -3,7 +3,8 @@ import CloudFormation
 
 /// Application Auto Scaling of one endpoint variant's instance count, with target-tracking policies.
 public final class ScalableInstanceCount: Construct {
-    public private(set) var target: Resource<ApplicationAutoScaling.ScalableTarget>!
+    public var target: Resource<ApplicationAutoScaling.ScalableTarget> { storedTarget }
+    private var storedTarget: Resource<ApplicationAutoScaling.ScalableTarget>!
     public private(set) var policies: [Resource<ApplicationAutoScaling.ScalingPolicy>] = []
     public let variantName: String
     public let instanceType: String?
@@ -20,7 +21,7 @@ public final class ScalableInstanceCount: Construct {
         self.maxCapacity = maxCapacity
         super.init(scope, id)
         // ResourceId needs the endpoint's name: GetAtt EndpointName (Ref would give its ARN).
-        target = Resource(self, "Target", ApplicationAutoScaling.ScalableTarget(
+        storedTarget = Resource(self, "Target", ApplicationAutoScaling.ScalableTarget(
             maxCapacity: Value(maxCapacity), minCapacity: Value(minCapacity),
             resourceId: "endpoint/\(endpoint.name)/variant/\(variantName)",
             scalableDimension: .init(.sagemakerVariantDesiredInstanceCount),
@@ -74,6 +75,7 @@ public final class ScalableInstanceCount: Construct {
     }
 
     override public func validate(_ report: inout ValidationReport) {
+        super.validate(&report)
         if minCapacity < 1 {
             report.error(target, property: "MinCapacity", value: String(minCapacity), rule: "must be at least 1 for a real-time endpoint")
         }

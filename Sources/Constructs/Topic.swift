@@ -4,7 +4,8 @@ import CloudFormation
 /// An SNS topic for alarms, encrypted with a customer-managed key that CloudWatch may use
 /// (alarms cannot publish to a topic encrypted with the AWS-managed `alias/aws/sns` key).
 public final class Topic: Construct {
-    public private(set) var resource: Resource<SNS.Topic>!
+    public var resource: Resource<SNS.Topic> { storedResource }
+    private var storedResource: Resource<SNS.Topic>!
     public private(set) var policy: Resource<SNS.TopicPolicy>?
     private let key: EncryptionKey
     private var policyStatements: [PolicyStatement] = []
@@ -14,7 +15,7 @@ public final class Topic: Construct {
         super.init(scope, id)
         key.allowService("AllowCloudWatchAlarms", "cloudwatch.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey"],
                          conditions: [.init("StringEquals", "aws:SourceAccount", [Pseudo.accountId])])
-        resource = Resource(self, "Resource", SNS.Topic(displayName: Value(displayName), kmsMasterKeyId: key.arn))
+        storedResource = Resource(self, "Resource", SNS.Topic(displayName: Value(displayName), kmsMasterKeyId: key.arn))
         if let email {
             resource.properties.subscription = [SNS.Topic.Subscription(endpoint: Value(email), protocol: "email")]
         }

@@ -3,27 +3,29 @@ import CloudFormation
 import Constructs
 
 /// The registrar: the Swift `bootstrap` function that records each uploaded model's S3 URI in SSM,
-/// with its key, log group, dead-letter queue, the alarm topic and its error alarm.
-public final class LambdaStack: Stack {
-    public private(set) var key: EncryptionKey!
-    public private(set) var function: Function!
-    public private(set) var alarmTopic: Topic!
+/// with its key, log group, dead-letter queue, the alarm topic and its error alarm. Like every pipeline stack, a small
+/// type that owns its `Stack` and builds its constructs in the initializer, so they are `let`s, never optionals.
+public struct LambdaStack {
+    public let stack: Stack
+    public let key: EncryptionKey
+    public let function: Function
+    public let alarmTopic: Topic
     /// The automatic rollout of a newly recorded model to the endpoint stack.
-    public private(set) var rollout: ModelRolloutResources!
+    public let rollout: ModelRolloutResources
     public let modelParameter: StringParameter
     /// The model package group, the registrar's registry settings and grants, the approval rule.
-    public private(set) var registry: ModelRegistryWiring!
+    public let registry: ModelRegistryWiring
 
     public init(_ app: App, _ id: String = "LambdaStack", config: PipelineConfig) {
         modelParameter = StringParameter(name: config.modelParameterName)
-        super.init(app, id, description: "Model registrar: S3 upload -> SSM parameter with the newest model's S3 URI")
-        let codeBucket = Parameter<String>(self, "CodeBucket", description: "S3 bucket holding the registrar's deployment package (ModelRegistrar.zip)",
+        stack = Stack(app, id, description: "Model registrar: S3 upload -> SSM parameter with the newest model's S3 URI")
+        let codeBucket = Parameter<String>(stack, "CodeBucket", description: "S3 bucket holding the registrar's deployment package (ModelRegistrar.zip)",
                                            allowedPattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", minLength: 3, maxLength: 63)
-        let codeKey = Parameter<String>(self, "CodeKey", description: "S3 key of the deployment package",
+        let codeKey = Parameter<String>(stack, "CodeKey", description: "S3 key of the deployment package",
                                         default: "lambda/ModelRegistrar.zip", minLength: 1, maxLength: 1024)
-        key = EncryptionKey(self, "Key", description: "Encrypts the registrar's logs, environment, dead-letter queue and the alarm topic")
+        key = EncryptionKey(stack, "Key", description: "Encrypts the registrar's logs, environment, dead-letter queue and the alarm topic")
         let registrar = config.registrar
-        function = Function(self, "ModelRegistrar", handler: "registrar", settings: .init(
+        function = Function(stack, "ModelRegistrar", handler: "registrar", settings: .init(
             functionName: registrar.functionName,
             description: "Records the S3 URI of each uploaded model in \(config.modelParameterName)",
             architecture: registrar.architecture == .arm64 ? .arm64 : .x86_64,
@@ -40,18 +42,18 @@ public final class LambdaStack: Stack {
         }
         CheckSuppression.checkov(function.resource, "CKV_AWS_117",
                                  reason: "The function only calls SSM and CloudWatch APIs; a VPC would add NAT or endpoints and cold-start cost for no isolation gain.")
-        alarmTopic = Topic(self, "AlarmTopic", displayName: "Sentiment pipeline alarms", key: key, email: config.alarms.email)
-        _ = Alarm(self, "RegistrarErrorsAlarm", description: "The model registrar failed; check its logs and dead-letter queue",
+        alarmTopic = Topic(stack, "AlarmTopic", displayName: "Sentiment pipeline alarms", key: key, email: config.alarms.email)
+        Alarm(stack, "RegistrarErrorsAlarm", description: "The model registrar failed; check its logs and dead-letter queue",
               metric: Metric(namespace: "AWS/Lambda", name: "Errors", dimensions: [("FunctionName", function.name)], statistic: .sum),
               threshold: Double(config.alarms.registrarErrors), periodSeconds: config.alarms.periodSeconds,
               evaluationPeriods: 1, notify: alarmTopic)
-        _ = Alarm(self, "DeadLetterQueueAlarm", description: "Model upload events reached the dead-letter queue after all retries",
+        Alarm(stack, "DeadLetterQueueAlarm", description: "Model upload events reached the dead-letter queue after all retries",
               metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
                              dimensions: [("QueueName", function.deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
               threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
-        rollout = ModelRolloutResources(self, "Rollout", config: config, code: .init(bucket: codeBucket.value, key: codeKey.value), key: key,
+        rollout = ModelRolloutResources(stack, "Rollout", config: config, code: .init(bucket: codeBucket.value, key: codeKey.value), key: key,
                                         alarmTopic: alarmTopic, modelParameter: modelParameter)
-        registry = ModelRegistryWiring(self, "Registry", function: function, topic: alarmTopic, parameter: modelParameter, config: config)
-        Tagging.apply(config.tags, to: self)
+        registry = ModelRegistryWiring(stack, "Registry", function: function, topic: alarmTopic, parameter: modelParameter, config: config)
+        Tagging.apply(config.tags, to: stack)
     }
 }

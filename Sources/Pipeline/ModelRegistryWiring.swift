@@ -7,26 +7,34 @@ import Constructs
 ///
 /// It lives in LambdaStack because the registrar needs the group before the first upload, and the endpoint stack can
 /// only be deployed after one (it reads the model from SSM).
-public final class ModelRegistryWiring: Construct {
-    public private(set) var group: Resource<SageMaker.ModelPackageGroup>!
-    public private(set) var approvalRule: EventPatternRule?
-    /// The image each model package names: the endpoint's, resolved for the region the same way.
-    public private(set) var imageUri: Value<String>?
+///
+/// A small type owning its construct-tree node (`node`, at `<scope>/<id>`), as the pipeline's stacks own theirs.
+public struct ModelRegistryWiring {
+    public let node: Construct
+    public let group: Resource<SageMaker.ModelPackageGroup>
+    /// Nil when `registry.enabled` is false.
+    public let approvalRule: EventPatternRule?
+    /// The image each model package names: the endpoint's, resolved for the region the same way (nil when the registry is off).
+    public let imageUri: Value<String>?
 
     public init(_ scope: Construct, _ id: String, function: Function, topic: Topic, parameter: StringParameter, config: PipelineConfig) {
-        super.init(scope, id)
+        node = Construct(scope, id)
         let groupName = config.endpoint.modelPackageGroupName
-        group = Resource(self, "ModelPackageGroup", SageMaker.ModelPackageGroup(
+        group = Resource(node, "ModelPackageGroup", SageMaker.ModelPackageGroup(
             modelPackageGroupDescription: "Sentiment models with their training metrics; the registrar compares each candidate with the latest approved version",
             modelPackageGroupName: Value(groupName)))
         let registry = config.registry
-        guard registry.enabled else { return }
+        guard registry.enabled else {
+            approvalRule = nil
+            imageUri = nil
+            return
+        }
 
         let image: SageMakerEndpoint.ContainerImage = switch config.endpoint.image {
         case .deepLearningContainer(let repository, let tag): .deepLearningContainer(repository: repository, tag: tag)
         case .uri(let uri): .uri(uri)
         }
-        let uri = image.uri(in: self).uri
+        let uri = image.uri(in: node).uri
         imageUri = uri
         let settings: [(String, Value<String>)] = [
             ("MODEL_PACKAGE_GROUP", Value(groupName)),
@@ -66,7 +74,7 @@ public final class ModelRegistryWiring: Construct {
         // Read before writing: a repeated event must not add a Parameter Store change (a rollout trigger, a history entry).
         parameter.grantRead(function)
 
-        let rule = EventPatternRule(self, "ApprovalRule", description: "A person approved a version of \(groupName): the registrar writes its archive to \(config.modelParameterName)",
+        let rule = EventPatternRule(node, "ApprovalRule", description: "A person approved a version of \(groupName): the registrar writes its archive to \(config.modelParameterName)",
                                     pattern: [
                                         "source": ["aws.sagemaker"],
                                         "detail-type": ["SageMaker Model Package State Change"],

@@ -23,22 +23,23 @@ enum RolloutNames {
 /// reserved concurrency 1), the EventBridge rule that invokes it when the model parameter is created or updated, its
 /// permission, the dead-letter queue's policy, and a second rule that reports the endpoint stack's terminal update states
 /// on the alarm topic (with the topic and key policies that let EventBridge publish to the encrypted topic).
-public final class ModelRolloutResources: Construct {
-    public private(set) var function: Function!
-    public private(set) var trigger: Resource<Events.Rule>!
-    public private(set) var permission: Resource<Lambda.Permission>!
-    public private(set) var stackStatusRule: Resource<Events.Rule>!
-    public private(set) var queuePolicy: Resource<SQS.QueuePolicy>!
-    public private(set) var topicPolicy: Resource<SNS.TopicPolicy>!
-    private let config: PipelineConfig
+///
+/// A small type owning its construct-tree node (`node`, at `<scope>/<id>`), as the pipeline's stacks own theirs.
+public struct ModelRolloutResources {
+    public let node: Construct
+    public let function: Function
+    public let trigger: Resource<Events.Rule>
+    public let permission: Resource<Lambda.Permission>
+    public let stackStatusRule: Resource<Events.Rule>
+    public let queuePolicy: Resource<SQS.QueuePolicy>
+    public let topicPolicy: Resource<SNS.TopicPolicy>
 
     init(_ scope: Construct, _ id: String, config: PipelineConfig, code: Function.Code, key: EncryptionKey, alarmTopic: Topic,
          modelParameter: StringParameter) {
-        self.config = config
-        super.init(scope, id)
+        node = Construct(scope, id)
         let settings = config.rollout
         let stackName = settings.endpointStackName
-        function = Function(self, "Function", handler: "rollout", settings: .init(
+        function = Function(node, "Function", handler: "rollout", settings: .init(
             functionName: settings.functionName,
             description: "Rolls the model recorded in \(config.modelParameterName) out to \(stackName) (CloudFormation update, previous template)",
             architecture: config.registrar.architecture == .arm64 ? .arm64 : .x86_64,
@@ -55,17 +56,17 @@ public final class ModelRolloutResources: Construct {
         function.addEnvironment("ALARM_TOPIC_ARN", alarmTopic.arn)
         CheckSuppression.checkov(function.resource, "CKV_AWS_117",
                                  reason: "The function only calls CloudFormation, SSM, CloudWatch and SNS APIs; a VPC would add NAT or endpoints and cold-start cost for no isolation gain.")
-        grantRollout(modelParameter: modelParameter, alarmTopic: alarmTopic)
+        Self.grantRollout(function.grantRole, config: config, modelParameter: modelParameter, alarmTopic: alarmTopic)
         if let namespace = settings.metricsNamespace {
             function.addEnvironment("METRICS_NAMESPACE", Value(namespace))
             MetricGrants.grantPutMetricData(function, namespace: namespace)
         }
 
-        let deadLetterQueue = function.deadLetterQueue!
+        let deadLetterQueue: Queue = function.deadLetterQueue
         // Delivery retries (EventBridge to Lambda or SNS), bounded by the event age; the function's own retries are its EventInvokeConfig.
         let retry = Events.Rule.RetryPolicy(maximumEventAgeInSeconds: Value(settings.maximumEventAgeSeconds),
                                             maximumRetryAttempts: Value(185))
-        trigger = Resource(self, "Trigger", Events.Rule(
+        trigger = Resource(node, "Trigger", Events.Rule(
             description: Value("Parameter Store Change of \(config.modelParameterName) (create, update) -> the rollout function"),
             eventPattern: [
                 "source": ["aws.ssm"],
@@ -74,12 +75,12 @@ public final class ModelRolloutResources: Construct {
             ],
             state: .init(.enabled),
             targets: [.init(arn: function.arn, deadLetterConfig: .init(arn: deadLetterQueue.arn), id: "ModelRollout", retryPolicy: retry)]))
-        permission = Resource(self, "InvokePermission", Lambda.Permission(
+        permission = Resource(node, "InvokePermission", Lambda.Permission(
             action: "lambda:InvokeFunction", functionName: function.arn, principal: "events.amazonaws.com",
             sourceAccount: Pseudo.accountId, sourceArn: trigger.attrArn))
 
         let stackPrefix: Value<String> = "arn:\(Pseudo.partition):cloudformation:\(Pseudo.region):\(Pseudo.accountId):stack/\(stackName)/"
-        stackStatusRule = Resource(self, "StackStatusRule", Events.Rule(
+        stackStatusRule = Resource(node, "StackStatusRule", Events.Rule(
             description: Value("Terminal update states of \(stackName) -> the alarm topic (also when a rollout outlasts the function)"),
             eventPattern: [
                 "source": ["aws.cloudformation"],
@@ -98,15 +99,15 @@ public final class ModelRolloutResources: Construct {
                     inputTemplate: "\"Endpoint stack update ended: <status> (<reason>) <stack>\""),
                 retryPolicy: retry)]))
 
-        _ = Alarm(self, "DeadLetterQueueAlarm", description: "Parameter changes or stack-status reports reached the rollout's dead-letter queue after all retries",
-                  metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
-                                 dimensions: [("QueueName", deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
-                  threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
+        Alarm(node, "DeadLetterQueueAlarm", description: "Parameter changes or stack-status reports reached the rollout's dead-letter queue after all retries",
+              metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
+                             dimensions: [("QueueName", deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
+              threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
 
         // EventBridge delivers to the encrypted queue and topic with the key, and only for these two rules.
         key.allowService("AllowEventBridge", "events.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey"],
                          conditions: [.init("StringEquals", "aws:SourceAccount", [Pseudo.accountId])])
-        queuePolicy = Resource(self, "DeadLetterQueuePolicy", SQS.QueuePolicy(
+        queuePolicy = Resource(node, "DeadLetterQueuePolicy", SQS.QueuePolicy(
             policyDocument: PolicyDocument([PolicyStatement(
                 sid: "AllowEventBridgeDeadLetters", principals: [.service("events.amazonaws.com")], actions: ["sqs:SendMessage"],
                 resources: [deadLetterQueue.arn],
@@ -117,12 +118,19 @@ public final class ModelRolloutResources: Construct {
                                                        resources: [alarmTopic.arn], conditions: [.init("StringEquals", "aws:SourceAccount", [Pseudo.accountId])]))
         alarmTopic.addToResourcePolicy(PolicyStatement(sid: "AllowEndpointStackStatus", principals: [.service("events.amazonaws.com")], actions: ["sns:Publish"],
                                                        resources: [alarmTopic.arn], conditions: [.init("ArnEquals", "aws:SourceArn", [stackStatusRule.attrArn])]))
-        topicPolicy = alarmTopic.policy
+        topicPolicy = alarmTopic.policy!  // made by the first addToResourcePolicy
+        let guardrails = config.endpoint.rollout
+        if config.rollout.timeoutSeconds < guardrails.maximumExecutionTimeoutSeconds {
+            let path = function.resource.path
+            node.addValidation { report in
+                report.warning(path: path, property: "Timeout", value: String(config.rollout.timeoutSeconds),
+                               rule: "shorter than the endpoint's maximum deployment time (endpoint.rollout.maximumExecutionTimeoutSeconds \(guardrails.maximumExecutionTimeoutSeconds) s): a rollout that outlasts the function is reported by the stack-status rule on the alarm topic, not by the function")
+            }
+        }
     }
 
     /// Exactly what a model-only update of the endpoint stack needs, on that stack's resources only.
-    private func grantRollout(modelParameter: StringParameter, alarmTopic: Topic) {
-        let role = function.grantRole
+    private static func grantRollout(_ role: Role, config: PipelineConfig, modelParameter: StringParameter, alarmTopic: Topic) {
         let endpointName = config.endpoint.name.lowercased()
         role.addToPolicy(PolicyStatement(
             sid: "UpdateTheEndpointStackOnly",
@@ -161,14 +169,6 @@ public final class ModelRolloutResources: Construct {
             sid: "ReadTheRollbackAlarms", actions: ["cloudwatch:DescribeAlarms"],
             resources: ["arn:\(Pseudo.partition):cloudwatch:\(Pseudo.region):\(Pseudo.accountId):alarm:\(config.rollout.endpointStackName)-*"]))
         role.addToPolicy(PolicyStatement(sid: "ReportOnTheAlarmTopic", actions: ["sns:Publish"], resources: [alarmTopic.arn]))
-    }
-
-    override public func validate(_ report: inout ValidationReport) {
-        let guardrails = config.endpoint.rollout
-        if config.rollout.timeoutSeconds < guardrails.maximumExecutionTimeoutSeconds {
-            report.warning(path: function.resource.path, property: "Timeout", value: String(config.rollout.timeoutSeconds),
-                           rule: "shorter than the endpoint's maximum deployment time (endpoint.rollout.maximumExecutionTimeoutSeconds \(guardrails.maximumExecutionTimeoutSeconds) s): a rollout that outlasts the function is reported by the stack-status rule on the alarm topic, not by the function")
-        }
     }
 }
 

@@ -4,31 +4,45 @@ import Constructs
 
 /// Monitoring that runs: the pipeline's CloudWatch dashboard and, in instance mode with data capture on, an hourly
 /// SageMaker Model Monitor data-quality schedule on the captured requests, whose violations are sent to the alarm topic.
-/// Deployed after the endpoint stack (the schedule needs the endpoint).
-public final class MonitoringStack: Stack {
-    public private(set) var dashboard: Dashboard!
-    public private(set) var role: Role?
-    public private(set) var jobDefinition: Resource<SageMaker.DataQualityJobDefinition>?
-    public private(set) var schedule: Resource<SageMaker.MonitoringSchedule>?
-    public private(set) var violationsRule: EventPatternRule?
-    private let scheduleSkippedReason: String?
+/// Deployed after the endpoint stack (the schedule needs the endpoint). Owns its `Stack` (`stack`), as every pipeline
+/// stack does; the warning for a skipped schedule is a rule added with `addValidation`.
+public struct MonitoringStack {
+    public let stack: Stack
+    public let dashboard: Dashboard
+    /// The data-quality schedule's role, nil when there is no schedule.
+    public let role: Role?
+    public let jobDefinition: Resource<SageMaker.DataQualityJobDefinition>?
+    public let schedule: Resource<SageMaker.MonitoringSchedule>?
+    public let violationsRule: EventPatternRule?
 
+    @discardableResult
     public init(_ app: App, _ id: String = "MonitoringStack", lambdaStack: LambdaStack, storage: S3Stack,
                 endpointStack: SentimentEndpointStack, config: PipelineConfig) {
         let settings = config.monitoring
         let capture = config.endpoint.dataCapture
-        scheduleSkippedReason = !settings.dataQuality ? nil
+        let scheduleSkippedReason = !settings.dataQuality ? nil
             : config.endpoint.mode == .serverless ? "serverless endpoints capture no data, so there is nothing for a data-quality schedule to read"
             : !capture.enabled ? "endpoint.dataCapture.enabled is false, so there is nothing for a data-quality schedule to read"
             : nil
-        super.init(app, id, description: "Monitoring: the pipeline dashboard and the endpoint's data-quality schedule")
-        addDependency(endpointStack)
-        dashboard = Dashboard(self, "Dashboard", name: settings.dashboardName, periodSeconds: 60,
+        stack = Stack(app, id, description: "Monitoring: the pipeline dashboard and the endpoint's data-quality schedule")
+        stack.addDependency(endpointStack.stack)
+        dashboard = Dashboard(stack, "Dashboard", name: settings.dashboardName, periodSeconds: 60,
                               widgets: Self.widgets(config: config, lambdaStack: lambdaStack, endpointStack: endpointStack))
-        if settings.dataQuality, scheduleSkippedReason == nil {
-            addDataQualitySchedule(config: config, lambdaStack: lambdaStack, storage: storage, endpointStack: endpointStack)
+        let dataQuality = settings.dataQuality && scheduleSkippedReason == nil
+            ? Self.addDataQualitySchedule(to: stack, config: config, lambdaStack: lambdaStack, storage: storage, endpointStack: endpointStack)
+            : nil
+        role = dataQuality?.role
+        jobDefinition = dataQuality?.definition
+        schedule = dataQuality?.schedule
+        violationsRule = dataQuality?.rule
+        if let scheduleSkippedReason {
+            let path = stack.path
+            stack.addValidation { report in
+                report.warning(path: path, property: "DataQualitySchedule", value: "not created",
+                               rule: "monitoring.dataQuality is true but \(scheduleSkippedReason); the dashboard and alarms still monitor the endpoint")
+            }
         }
-        Tagging.apply(config.tags, to: self)
+        Tagging.apply(config.tags, to: stack)
     }
 
     /// The dashboard: endpoint traffic, errors, latency, utilization and instances per variant; the registrar's and the
@@ -94,14 +108,15 @@ public final class MonitoringStack: Stack {
         return widgets
     }
 
-    private func addDataQualitySchedule(config: PipelineConfig, lambdaStack: LambdaStack, storage: S3Stack, endpointStack: SentimentEndpointStack) {
+    private static func addDataQualitySchedule(
+        to stack: Stack, config: PipelineConfig, lambdaStack: LambdaStack, storage: S3Stack, endpointStack: SentimentEndpointStack
+    ) -> (role: Role, definition: Resource<SageMaker.DataQualityJobDefinition>, schedule: Resource<SageMaker.MonitoringSchedule>, rule: EventPatternRule) {
         let settings = config.monitoring
         let endpointName = config.endpoint.name
-        let bucket = storage.bucket!
-        let key = endpointStack.key!
-        let role = Role(self, "MonitoringRole", assumedBy: "sagemaker.amazonaws.com",
+        let bucket = storage.bucket
+        let key = endpointStack.key
+        let role = Role(stack, "MonitoringRole", assumedBy: "sagemaker.amazonaws.com",
                         description: "Data-quality monitoring of \(endpointName): read the captured data, write the reports")
-        self.role = role
         let capturePrefix = config.endpoint.dataCapture.prefix
         bucket.grantRead(role, prefix: capturePrefix)
         bucket.grantWrite(role, prefix: settings.reportsPrefix)
@@ -124,14 +139,14 @@ public final class MonitoringStack: Stack {
         role.addToPolicy(PolicyStatement(actions: ["sagemaker:DescribeEndpoint"],
                                          resources: ["arn:\(Pseudo.partition):sagemaker:\(Pseudo.region):\(Pseudo.accountId):endpoint/\(endpointName.lowercased())"]))
 
-        let image = ModelMonitorImages.uri(in: self)
+        let image = ModelMonitorImages.uri(in: stack)
         // Every property replaces the job definition, and the schedule refers to it by name: the name carries a
         // fingerprint of the settings, so a change deploys as "create the new one, switch, delete the old one".
         let fingerprint = Self.fingerprint([endpointName, settings.instanceType, String(settings.volumeSizeGB), String(settings.maxRuntimeSeconds),
                                             settings.baselineUri ?? "-", settings.reportsPrefix, capturePrefix, config.modelBucket.name ?? config.modelBucket.namePrefix])
         let definitionName = String(endpointName.prefix(45)) + "-dq-" + fingerprint
         let reports: Value<String> = "s3://\(bucket.name)/\(settings.reportsPrefix)"
-        let definition = Resource(self, "DataQualityJobDefinition", SageMaker.DataQualityJobDefinition(
+        let definition = Resource(stack, "DataQualityJobDefinition", SageMaker.DataQualityJobDefinition(
             dataQualityAppSpecification: .init(environment: ["publish_cloudwatch_metrics": "Enabled"], imageUri: image),
             dataQualityBaselineConfig: settings.baselineUri.map { baseline in
                 .init(constraintsResource: .init(s3Uri: Value("\(baseline)constraints.json")), statisticsResource: .init(s3Uri: Value("\(baseline)statistics.json")))
@@ -148,17 +163,15 @@ public final class MonitoringStack: Stack {
             networkConfig: .init(enableInterContainerTrafficEncryption: true),
             roleArn: role.arn,
             stoppingCondition: .init(maxRuntimeInSeconds: Value(settings.maxRuntimeSeconds))))
-        jobDefinition = definition
-        let schedule = Resource(self, "DataQualitySchedule", SageMaker.MonitoringSchedule(
+        let schedule = Resource(stack, "DataQualitySchedule", SageMaker.MonitoringSchedule(
             endpointName: Value(endpointName),
             monitoringScheduleConfig: .init(monitoringJobDefinitionName: Value(definitionName), monitoringType: .init(.dataQuality),
                                             scheduleConfig: .init(scheduleExpression: "cron(0 * ? * * *)")),
             monitoringScheduleName: Value(String(endpointName.prefix(50)) + "-data-quality")))
         schedule.addDependency(definition)
-        self.schedule = schedule
 
         // Model Monitor ends a run that found violations with the exit message "CompletedWithViolations: …".
-        let rule = EventPatternRule(self, "DataQualityViolationsRule", description: "Data-quality monitoring of \(endpointName) found violations",
+        let rule = EventPatternRule(stack, "DataQualityViolationsRule", description: "Data-quality monitoring of \(endpointName) found violations",
                                     pattern: [
                                         "source": ["aws.sagemaker"],
                                         "detail-type": ["SageMaker Processing Job State Change"],
@@ -168,7 +181,7 @@ public final class MonitoringStack: Stack {
         rule.addTarget(lambdaStack.alarmTopic,
                        message: "Data-quality monitoring of \(endpointName) found violations: <message> (processing job <job>; reports under \(settings.reportsPrefix) in the model bucket)",
                        paths: ["message": "$.detail.ExitMessage", "job": "$.detail.ProcessingJobName"])
-        violationsRule = rule
+        return (role, definition, schedule, rule)
     }
 
     /// 8 hex digits of FNV-1a over the parts: a stable, deterministic name suffix.
@@ -180,13 +193,5 @@ public final class MonitoringStack: Stack {
         }
         let hex = String(hash & 0xffff_ffff, radix: 16)
         return String(repeating: "0", count: 8 - hex.count) + hex
-    }
-
-    override public func validate(_ report: inout ValidationReport) {
-        super.validate(&report)
-        if let scheduleSkippedReason {
-            report.warning(path: path, property: "DataQualitySchedule", value: "not created",
-                           rule: "monitoring.dataQuality is true but \(scheduleSkippedReason); the dashboard and alarms still monitor the endpoint")
-        }
     }
 }

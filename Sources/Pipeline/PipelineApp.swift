@@ -8,7 +8,7 @@ public enum PipelineApp {
         let lambda = LambdaStack(app, config: config)
         let storage = S3Stack(app, lambdaStack: lambda, config: config)
         let endpoint = SentimentEndpointStack(app, modelBucket: storage.bucket, lambdaStack: lambda, config: config)
-        _ = MonitoringStack(app, lambdaStack: lambda, storage: storage, endpointStack: endpoint, config: config)
+        MonitoringStack(app, lambdaStack: lambda, storage: storage, endpointStack: endpoint, config: config)
         return app
     }
 }

@@ -5,14 +5,16 @@ import Constructs
 /// The clients' entry to the model: the handler package's `predict` handler behind a function URL (IAM-authenticated
 /// unless the config says otherwise), allowed to invoke and describe this one endpoint and nothing else, with its
 /// concurrency capped so a burst of clients cannot queue more requests on the endpoint than it can serve in time.
-final class PredictionAPI: Construct {
-    private(set) var function: Function!
-    private(set) var url: FunctionURL!
+/// A small type owning its construct-tree node (`node`, at `<scope>/<id>`), as the pipeline's stacks own theirs.
+struct PredictionAPI {
+    let node: Construct
+    let function: Function
+    let url: FunctionURL
 
     init(_ scope: Construct, _ id: String, endpoint: SageMakerEndpoint, code: Function.Code, key: EncryptionKey, alarmTopic: Topic, config: PipelineConfig) {
-        super.init(scope, id)
+        node = Construct(scope, id)
         let api = config.api
-        function = Function(self, "Function", handler: "predict", settings: .init(
+        function = Function(node, "Function", handler: "predict", settings: .init(
             functionName: api.functionName,
             description: "Prediction API: POST /predict and GET /health in front of the SageMaker endpoint \(config.endpoint.name)",
             // The same package as the registrar's, so the same architecture.
@@ -26,15 +28,15 @@ final class PredictionAPI: Construct {
         endpoint.grantInvoke(function)
         CheckSuppression.checkov(function.resource, "CKV_AWS_117",
                                  reason: "The function only calls the SageMaker runtime and API endpoints; a VPC would add NAT or endpoints and cold-start cost for no isolation gain.")
-        url = FunctionURL(self, "FunctionUrl", function: function, authType: api.authType == .none ? .none : .awsIAM,
+        url = FunctionURL(node, "FunctionUrl", function: function, authType: api.authType == .none ? .none : .awsIAM,
                           corsAllowOrigins: api.corsAllowOrigins)
         let dimensions: [(String, Value<String>)] = [("FunctionName", function.name)]
-        _ = Alarm(self, "ErrorsAlarm", description: "The prediction API function failed (crash, timeout or init error); check its log",
-                  metric: Metric(namespace: "AWS/Lambda", name: "Errors", dimensions: dimensions, statistic: .sum),
-                  threshold: Double(api.errorsAlarmThreshold), periodSeconds: config.alarms.periodSeconds, evaluationPeriods: 1, notify: alarmTopic)
-        _ = Alarm(self, "ThrottlesAlarm",
-                  description: "Prediction API requests were throttled: more than \(api.reservedConcurrency) at once (api.reservedConcurrency)",
-                  metric: Metric(namespace: "AWS/Lambda", name: "Throttles", dimensions: dimensions, statistic: .sum),
-                  threshold: Double(api.throttlesAlarmThreshold), periodSeconds: config.alarms.periodSeconds, evaluationPeriods: 1, notify: alarmTopic)
+        Alarm(node, "ErrorsAlarm", description: "The prediction API function failed (crash, timeout or init error); check its log",
+              metric: Metric(namespace: "AWS/Lambda", name: "Errors", dimensions: dimensions, statistic: .sum),
+              threshold: Double(api.errorsAlarmThreshold), periodSeconds: config.alarms.periodSeconds, evaluationPeriods: 1, notify: alarmTopic)
+        Alarm(node, "ThrottlesAlarm",
+              description: "Prediction API requests were throttled: more than \(api.reservedConcurrency) at once (api.reservedConcurrency)",
+              metric: Metric(namespace: "AWS/Lambda", name: "Throttles", dimensions: dimensions, statistic: .sum),
+              threshold: Double(api.throttlesAlarmThreshold), periodSeconds: config.alarms.periodSeconds, evaluationPeriods: 1, notify: alarmTopic)
     }
 }

@@ -3,28 +3,30 @@ import CloudFormation
 import Constructs
 
 /// The model bucket data scientists upload to, its access-log bucket, and the notification that invokes the registrar.
-public final class S3Stack: Stack {
-    public private(set) var bucket: Bucket!
-    public private(set) var accessLogs: Bucket!
+/// Owns its `Stack` (`stack`), as every pipeline stack does.
+public struct S3Stack {
+    public let stack: Stack
+    public let bucket: Bucket
+    public let accessLogs: Bucket
 
     public init(_ app: App, _ id: String = "S3Stack", lambdaStack: LambdaStack, config: PipelineConfig) {
-        super.init(app, id, description: "Model bucket: uploads of model archives invoke the registrar")
+        stack = Stack(app, id, description: "Model bucket: uploads of model archives invoke the registrar")
         let settings = config.modelBucket
         let name: Value<String> = settings.name.map { Value($0) } ?? "\(settings.namePrefix)-\(Pseudo.accountId)-\(Pseudo.region)"
         let logsName: Value<String> = settings.name.map { Value("\($0)-logs") }
             ?? "\(settings.namePrefix)-logs-\(Pseudo.accountId)-\(Pseudo.region)"
-        accessLogs = Bucket(self, "AccessLogBucket", name: logsName, purpose: .accessLogs,
+        accessLogs = Bucket(stack, "AccessLogBucket", name: logsName, purpose: .accessLogs,
                             noncurrentVersionExpirationDays: settings.accessLogExpirationDays)
         accessLogs.resource.properties.lifecycleConfiguration?.rules.append(S3.Bucket.Rule(
             expirationInDays: Value(settings.accessLogExpirationDays), id: "ExpireAccessLogs", status: .init(.enabled)))
-        bucket = Bucket(self, "ModelBucket", name: name, purpose: .data(accessLogs: accessLogs),
+        bucket = Bucket(stack, "ModelBucket", name: name, purpose: .data(accessLogs: accessLogs),
                         noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays)
         bucket.addObjectCreatedNotification(to: lambdaStack.function, prefix: settings.modelPrefix, suffix: settings.modelSuffix)
         if config.registry.enabled {
             // The metrics file beside an archive is a trigger too (either may arrive first).
             bucket.addObjectCreatedNotification(to: lambdaStack.function, prefix: settings.modelPrefix, suffix: config.registry.metricsFileName)
         }
-        _ = Output(self, "ModelBucketName", value: bucket.name, description: "Upload model archives here, under \(settings.modelPrefix.isEmpty ? "any prefix" : settings.modelPrefix)")
-        Tagging.apply(config.tags, to: self)
+        Output(stack, "ModelBucketName", value: bucket.name, description: "Upload model archives here, under \(settings.modelPrefix.isEmpty ? "any prefix" : settings.modelPrefix)")
+        Tagging.apply(config.tags, to: stack)
     }
 }

@@ -4,21 +4,24 @@ import Constructs
 
 /// The real-time sentiment endpoint: the model recorded in SSM (read at deploy time), its endpoint
 /// configuration and endpoint, CPU autoscaling and alarms. (The model package group is in LambdaStack, with the registrar.)
-public final class SentimentEndpointStack: Stack {
-    public private(set) var endpoint: SageMakerEndpoint!
-    public private(set) var modelData: Parameter<String>!
-    private(set) var predictionAPI: PredictionAPI!
+/// Owns its `Stack` (`stack`), as every pipeline stack does.
+public struct SentimentEndpointStack {
+    public let stack: Stack
+    public let endpoint: SageMakerEndpoint
+    public let modelData: Parameter<String>
+    let predictionAPI: PredictionAPI
     /// Encrypts the endpoint's volumes and captured data (monitoring reads the capture with it) and the prediction API's
     /// logs, environment and dead-letter queue.
-    public private(set) var key: EncryptionKey!
+    public let key: EncryptionKey
 
+    @discardableResult
     public init(_ app: App, _ id: String = "SentimentEndpointStack", modelBucket: Bucket, lambdaStack: LambdaStack, config: PipelineConfig) {
-        super.init(app, id, description: "Sentiment analysis endpoint (torch + transformers) serving the newest registered model")
+        stack = Stack(app, id, description: "Sentiment analysis endpoint (torch + transformers) serving the newest registered model")
         let settings = config.endpoint
         modelData = lambdaStack.modelParameter.deployTimeValue(
-            in: self, "ModelDataUrl",
+            in: stack, "ModelDataUrl",
             description: "SSM parameter holding the model archive's S3 URI; CloudFormation reads its current value on every deployment")
-        key = EncryptionKey(self, "Key", description: "Encrypts the endpoint's storage volumes and captured data, and the prediction API's logs, environment and dead-letter queue")
+        key = EncryptionKey(stack, "Key", description: "Encrypts the endpoint's storage volumes and captured data, and the prediction API's logs, environment and dead-letter queue")
         let image: SageMakerEndpoint.ContainerImage = switch settings.image {
         case .deepLearningContainer(let repository, let tag): .deepLearningContainer(repository: repository, tag: tag)
         case .uri(let uri): .uri(uri)
@@ -32,7 +35,7 @@ public final class SentimentEndpointStack: Stack {
         }
         let capture = settings.dataCapture
         endpoint = SageMakerEndpoint(
-            self, "Sentiment", endpointName: settings.name, image: image, modelData: modelData.value, serving: serving,
+            stack, "Sentiment", endpointName: settings.name, image: image, modelData: modelData.value, serving: serving,
             environment: settings.environment, networkIsolation: settings.networkIsolation, key: key,
             dataCapture: capture.enabled ? .init(bucket: modelBucket, prefix: capture.prefix, samplingPercent: capture.samplingPercent) : nil,
             tags: config.tags.map { ($0.key, $0.value) })
@@ -55,11 +58,11 @@ public final class SentimentEndpointStack: Stack {
             // The configured name, not GetAtt: the endpoint's rollback configuration names these alarms (a GetAtt would be a cycle).
             let dimensions: [(String, Value<String>)] = [("EndpointName", Value(settings.name)), ("VariantName", Value(variant))]
             let suffix = endpoint.variantNames.count == 1 ? "" : LogicalID.sanitize(variant)
-            rollbackAlarms.append(Alarm(self, "Invocation5XXErrorsAlarm\(suffix)", description: "The endpoint (variant \(variant)) returned 5XX errors",
+            rollbackAlarms.append(Alarm(stack, "Invocation5XXErrorsAlarm\(suffix)", description: "The endpoint (variant \(variant)) returned 5XX errors",
                   metric: Metric(namespace: "AWS/SageMaker", name: "Invocation5XXErrors", dimensions: dimensions, statistic: .sum),
                   threshold: Double(alarms.endpoint5xxErrors), periodSeconds: alarms.periodSeconds,
                   evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic))
-            rollbackAlarms.append(Alarm(self, "ModelLatencyAlarm\(suffix)", description: "p90 model latency of variant \(variant) is above \(alarms.modelLatencyMilliseconds) ms",
+            rollbackAlarms.append(Alarm(stack, "ModelLatencyAlarm\(suffix)", description: "p90 model latency of variant \(variant) is above \(alarms.modelLatencyMilliseconds) ms",
                   metric: Metric(namespace: "AWS/SageMaker", name: "ModelLatency", dimensions: dimensions, statistic: .percentile(90)),
                   threshold: Double(alarms.modelLatencyMilliseconds * 1000), periodSeconds: alarms.periodSeconds,
                   evaluationPeriods: alarms.evaluationPeriods, notify: lambdaStack.alarmTopic))
@@ -67,16 +70,16 @@ public final class SentimentEndpointStack: Stack {
         Self.addRolloutGuardrails(to: endpoint, alarms: rollbackAlarms, config: config)
         // The prediction API runs the registrar's package: its bucket and key are parameters here too (same names, so one
         // --parameter-overrides serves both stacks); an import from LambdaStack would pin LambdaStack's CodeKey while imported.
-        let codeBucket = Parameter<String>(self, "CodeBucket", description: "S3 bucket holding the handler package (ModelRegistrar.zip), as for LambdaStack",
+        let codeBucket = Parameter<String>(stack, "CodeBucket", description: "S3 bucket holding the handler package (ModelRegistrar.zip), as for LambdaStack",
                                            allowedPattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", minLength: 3, maxLength: 63)
-        let codeKey = Parameter<String>(self, "CodeKey", description: "S3 key of the handler package",
+        let codeKey = Parameter<String>(stack, "CodeKey", description: "S3 key of the handler package",
                                         default: "lambda/ModelRegistrar.zip", minLength: 1, maxLength: 1024)
-        predictionAPI = PredictionAPI(self, "PredictionApi", endpoint: endpoint, code: .init(bucket: codeBucket.value, key: codeKey.value),
+        predictionAPI = PredictionAPI(stack, "PredictionApi", endpoint: endpoint, code: .init(bucket: codeBucket.value, key: codeKey.value),
                                       key: key, alarmTopic: lambdaStack.alarmTopic, config: config)
-        _ = Output(self, "PredictionApiUrl", value: predictionAPI.url.url,
-                   description: "POST <this>predict, GET <this>health; signed with SigV4 for service lambda unless api.authType is NONE")
-        _ = Output(self, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
-        _ = Output(self, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
-        Tagging.apply(config.tags, to: self)
+        Output(stack, "PredictionApiUrl", value: predictionAPI.url.url,
+               description: "POST <this>predict, GET <this>health; signed with SigV4 for service lambda unless api.authType is NONE")
+        Output(stack, "EndpointName", value: endpoint.name, description: "Invoke with: aws sagemaker-runtime invoke-endpoint --endpoint-name <this>")
+        Output(stack, "ModelDataUrlInUse", value: modelData.value, description: "The model archive this deployment serves")
+        Tagging.apply(config.tags, to: stack)
     }
 }

@@ -30,6 +30,7 @@ public struct AuditStack {
     public let stack: Stack
     public let auditor: Role
 
+    @discardableResult
     public init(_ app: App, data: DataStack) {
         stack = Stack(app, "QuickstartAudit", description: "Quickstart: a role that may read the data bucket's reports")
         auditor = Role(stack, "Auditor", assumedBy: "lambda.amazonaws.com", description: "Reads reports from the data bucket")
@@ -42,7 +43,7 @@ public enum Quickstart {
     public static func makeApp() -> App {
         let app = App()
         let data = DataStack(app)
-        _ = AuditStack(app, data: data)
+        AuditStack(app, data: data)
         return app
     }
 }
