@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "SynthCLI", targets: ["SynthCLI"]),
     ],
     targets: [
+        // One Foundation-free JSON for both sides: ordered objects, line/column errors, canonical writer.
+        .target(name: "JSON"),
+
         // Synthesis side.
         .target(name: "CloudFormation"),
         .target(name: "AWSResources", dependencies: ["CloudFormation"]),
@@ -40,6 +43,7 @@ let package = Package(
         .target(name: "Rollout", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
         .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar", "Predict", "Rollout"]),
 
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
         .testTarget(name: "ResourceGeneratorTests", dependencies: ["ResourceGenerator"]),
