@@ -33,7 +33,7 @@ let package = Package(
 
         // Lambda side: shares no code with the synthesis side.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
-        .target(name: "HTTPClient"),
+        .target(name: "HTTPClient", dependencies: ["JSON"]),
         .target(name: "AWSCore", dependencies: ["COpenSSL", "HTTPClient"]),
         // glibc's __nss_configure_lookup (<nss.h>), compiled into the binary: host lookups pinned to `files dns`.
         .target(name: "CNSS"),
