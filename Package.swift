@@ -21,11 +21,11 @@ let package = Package(
         .target(name: "JSON"),
 
         // Synthesis side.
-        .target(name: "CloudFormation"),
+        .target(name: "CloudFormation", dependencies: ["JSON"]),
         .target(name: "AWSResources", dependencies: ["CloudFormation"]),
         .target(name: "Constructs", dependencies: ["CloudFormation", "AWSResources"]),
         .target(name: "TemplateAssertions", dependencies: ["CloudFormation"]),
-        .target(name: "Pipeline", dependencies: ["CloudFormation", "AWSResources", "Constructs"]),
+        .target(name: "Pipeline", dependencies: ["JSON", "CloudFormation", "AWSResources", "Constructs"]),
         .target(name: "SynthCLI", dependencies: ["CloudFormation", "AWSResources"]),
         .executableTarget(name: "synth", dependencies: ["Pipeline", "SynthCLI"]),
         .executableTarget(name: "ResourceGenerator"),
@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
         .testTarget(name: "ResourceGeneratorTests", dependencies: ["ResourceGenerator"]),
         .testTarget(name: "TemplateAssertionsTests", dependencies: ["TemplateAssertions", "CloudFormation", "AWSResources"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation", "TemplateAssertions"],
+        .testTarget(name: "PipelineTests", dependencies: ["JSON", "Pipeline", "Constructs", "AWSResources", "CloudFormation", "TemplateAssertions"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SynthTests", dependencies: ["synth"]),
         .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI", "CloudFormation", "AWSResources"]),
