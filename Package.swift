@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["JSON", "CloudFormation", "AWSResources", "Constructs"]),
         .target(name: "SynthCLI", dependencies: ["CloudFormation", "AWSResources"]),
         .executableTarget(name: "synth", dependencies: ["Pipeline", "SynthCLI"]),
-        .executableTarget(name: "ResourceGenerator"),
+        .executableTarget(name: "ResourceGenerator", dependencies: ["JSON"]),
         .executableTarget(name: "SynthBenchmark", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation"]),
 
         // Lambda side: shares no code with the synthesis side.
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
-        .testTarget(name: "ResourceGeneratorTests", dependencies: ["ResourceGenerator"]),
+        .testTarget(name: "ResourceGeneratorTests", dependencies: ["ResourceGenerator", "JSON"]),
         .testTarget(name: "TemplateAssertionsTests", dependencies: ["TemplateAssertions", "CloudFormation", "AWSResources"]),
         .testTarget(name: "PipelineTests", dependencies: ["JSON", "Pipeline", "Constructs", "AWSResources", "CloudFormation", "TemplateAssertions"],
                     resources: [.copy("Fixtures")]),
