@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar", "Predict", "Rollout"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
+        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "JSON"]),
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
         .testTarget(name: "ResourceGeneratorTests", dependencies: ["ResourceGenerator", "JSON"]),
         .testTarget(name: "TemplateAssertionsTests", dependencies: ["TemplateAssertions", "CloudFormation", "AWSResources"]),
