@@ -86,6 +86,30 @@ public struct JSONObject: Sendable, Equatable, RandomAccessCollection, Expressib
         return copy
     }
 
+    /// The members that satisfy `isIncluded`, in order (an object, as `Dictionary.filter` gives a dictionary).
+    public func filter(_ isIncluded: (Element) throws -> Bool) rethrows -> JSONObject {
+        var result = JSONObject()
+        for index in indices where try isIncluded(self[index]) { result[keys[index]] = values[index] }
+        return result
+    }
+
+    /// Adds `other`'s members (appended, or replacing in place when `combine` says so for a key present in both).
+    public mutating func merge(_ other: JSONObject, uniquingKeysWith combine: (JSON, JSON) throws -> JSON) rethrows {
+        for (key, value) in other {
+            if let current = self[key] {
+                self[key] = try combine(current, value)
+            } else {
+                self[key] = value
+            }
+        }
+    }
+
+    public func merging(_ other: JSONObject, uniquingKeysWith combine: (JSON, JSON) throws -> JSON) rethrows -> JSONObject {
+        var copy = self
+        try copy.merge(other, uniquingKeysWith: combine)
+        return copy
+    }
+
     /// The members ordered by key (String order, as the canonical writer writes them).
     public func sortedByKey() -> JSONObject {
         JSONObject(zip(keys, values).sorted { $0.0 < $1.0 })

@@ -54,7 +54,7 @@ struct ResourceSchema {
         required = Set(json["required"]?.strings ?? [])
         readOnly = (json["readOnlyProperties"]?.strings ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
         createOnly = Set((json["createOnlyProperties"]?.strings ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") })
-        combinators = JSONObject((json.objectValue ?? [:]).filter { ["requiredXor", "oneOf", "anyOf"].contains($0.key) }.map { ($0.key, $0.value) })
+        combinators = (json.objectValue ?? [:]).filter { ["requiredXor", "oneOf", "anyOf"].contains($0.key) }
         primaryIdentifier = (json["primaryIdentifier"]?.strings ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
     }
 

@@ -142,6 +142,13 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(JSONObject(["x": JSON.int(1)]).mapValues { .string($0.serialized) }["x"], .string("1"))
         XCTAssertEqual(JSONObject([("k", .int(1))]).dictionary, ["k": .int(1)])
         XCTAssertTrue(object.contains(key: "three"))
+        let numbers: JSONObject = ["a": .int(1), "b": .int(2), "c": .int(3)]
+        XCTAssertEqual(numbers.filter { $0.value != .int(2) }.keys, ["a", "c"], "filter gives an object, in order")
+        XCTAssertEqual(JSON.object(numbers.filter { $0.key == "a" }), .object(["a": .int(1)]))
+        let merged = numbers.merging(["b": .int(20), "d": .int(4)]) { _, new in new }
+        XCTAssertEqual(merged.keys, ["a", "b", "c", "d"])
+        XCTAssertEqual(merged["b"], .int(20))
+        XCTAssertEqual(numbers.merging(["a": .int(9)]) { old, _ in old }["a"], .int(1))
     }
 
     func testEqualityIgnoresKeyOrderButNotNumberText() {
