@@ -6,9 +6,11 @@
 public struct JSONObject: Sendable, Equatable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
     public typealias Element = (key: String, value: JSON)
 
-    public private(set) var keys: [String] = []
-    public private(set) var values: [JSON] = []
+    /// The members in order. Small objects (most of them) are searched linearly; an index by key is built once an
+    /// object grows past `indexThreshold` members.
+    private var members: [Element] = []
     private var positions: [String: Int] = [:]
+    private static let indexThreshold = 12
 
     public init() {}
 
@@ -30,21 +32,29 @@ public struct JSONObject: Sendable, Equatable, RandomAccessCollection, Expressib
     }
 
     public mutating func reserveCapacity(_ capacity: Int) {
-        keys.reserveCapacity(capacity)
-        values.reserveCapacity(capacity)
-        positions.reserveCapacity(capacity)
+        members.reserveCapacity(capacity)
     }
+
+    /// The keys, in order.
+    public var keys: [String] { members.map(\.key) }
+    /// The values, in the order of their keys.
+    public var values: [JSON] { members.map(\.value) }
 
     // MARK: Collection
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { keys.count }
-    public subscript(position: Int) -> Element { (keys[position], values[position]) }
+    public var endIndex: Int { members.count }
+    public subscript(position: Int) -> Element { members[position] }
 
     // MARK: Dictionary-like
 
+    private func position(of key: String) -> Int? {
+        if members.count > Self.indexThreshold { return positions[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
     public subscript(key: String) -> JSON? {
-        get { positions[key].map { values[$0] } }
+        get { position(of: key).map { members[$0].value } }
         set {
             if let newValue {
                 updateValue(newValue, forKey: key)
@@ -57,39 +67,46 @@ public struct JSONObject: Sendable, Equatable, RandomAccessCollection, Expressib
     /// Sets the value of `key` (in place if present, appended otherwise) and returns the value it replaced.
     @discardableResult
     public mutating func updateValue(_ value: JSON, forKey key: String) -> JSON? {
-        if let position = positions[key] {
-            let old = values[position]
-            values[position] = value
+        if let position = position(of: key) {
+            let old = members[position].value
+            members[position].value = value
             return old
         }
-        positions[key] = keys.count
-        keys.append(key)
-        values.append(value)
+        members.append((key, value))
+        if members.count > Self.indexThreshold {
+            if positions.isEmpty {
+                for (index, member) in members.enumerated() { positions[member.key] = index }
+            } else {
+                positions[key] = members.count - 1
+            }
+        }
         return nil
     }
 
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSON? {
-        guard let position = positions.removeValue(forKey: key) else { return nil }
-        keys.remove(at: position)
-        let old = values.remove(at: position)
-        for index in position..<keys.count { positions[keys[index]] = index }
+        guard let position = position(of: key) else { return nil }
+        let old = members.remove(at: position).value
+        positions = [:]
+        if members.count > Self.indexThreshold {
+            for (index, member) in members.enumerated() { positions[member.key] = index }
+        }
         return old
     }
 
-    public func contains(key: String) -> Bool { positions[key] != nil }
+    public func contains(key: String) -> Bool { position(of: key) != nil }
 
     /// The same keys, in the same order, with transformed values.
     public func mapValues(_ transform: (JSON) throws -> JSON) rethrows -> JSONObject {
         var copy = self
-        copy.values = try values.map(transform)
+        for index in copy.members.indices { copy.members[index].value = try transform(copy.members[index].value) }
         return copy
     }
 
     /// The members that satisfy `isIncluded`, in order (an object, as `Dictionary.filter` gives a dictionary).
     public func filter(_ isIncluded: (Element) throws -> Bool) rethrows -> JSONObject {
         var result = JSONObject()
-        for index in indices where try isIncluded(self[index]) { result[keys[index]] = values[index] }
+        for member in members where try isIncluded(member) { result[member.key] = member.value }
         return result
     }
 
@@ -112,16 +129,16 @@ public struct JSONObject: Sendable, Equatable, RandomAccessCollection, Expressib
 
     /// The members ordered by key (String order, as the canonical writer writes them).
     public func sortedByKey() -> JSONObject {
-        JSONObject(zip(keys, values).sorted { $0.0 < $1.0 })
+        JSONObject(members.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     /// The members as a dictionary (order lost).
-    public var dictionary: [String: JSON] { Dictionary(uniqueKeysWithValues: zip(keys, values)) }
+    public var dictionary: [String: JSON] { Dictionary(uniqueKeysWithValues: members.map { ($0.key, $0.value) }) }
 
     /// JSON object equality: the same keys with equal values, in any order.
     public static func == (a: JSONObject, b: JSONObject) -> Bool {
         guard a.count == b.count else { return false }
-        for (key, value) in zip(a.keys, a.values) {
+        for (key, value) in a.members {
             guard let other = b[key], other == value else { return false }
         }
         return true

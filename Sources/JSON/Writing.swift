@@ -49,13 +49,13 @@ extension JSON {
             out += "]"
         case .object(let members):
             out += "{"
-            let order = style.sortedKeys ? members.indices.sorted { members.keys[$0] < members.keys[$1] } : Array(members.indices)
-            for (position, index) in order.enumerated() {
+            let order = style.sortedKeys ? members.sorted { $0.key < $1.key } : Array(members)
+            for (position, member) in order.enumerated() {
                 if position > 0 { out += "," }
                 Self.newline(&out, style, level + 1)
-                Self.writeString(members.keys[index], to: &out)
+                Self.writeString(member.key, to: &out)
                 out += style.indent == nil ? ":" : ": "
-                members.values[index].write(to: &out, style: style, level: level + 1)
+                member.value.write(to: &out, style: style, level: level + 1)
             }
             if !members.isEmpty { Self.newline(&out, style, level) }
             out += "}"

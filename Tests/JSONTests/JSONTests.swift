@@ -151,6 +151,27 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(numbers.merging(["a": .int(9)]) { old, _ in old }["a"], .int(1))
     }
 
+    func testLargeObjectsKeepOrderAndFindKeys() throws {
+        let text = "{" + (0..<500).map { "\"k\(499 - $0)\": \($0)" }.joined(separator: ", ") + ", \"k7\": -1}"
+        let value = try JSON(parsing: text)
+        var object = try XCTUnwrap(value.objectValue)
+        XCTAssertEqual(object.count, 500)
+        XCTAssertEqual(object.keys.prefix(3), ["k499", "k498", "k497"])
+        XCTAssertEqual(object["k7"], .number("-1"), "a repeated key in a large object keeps its last value")
+        XCTAssertEqual(object["k0"], .number("499"))
+        XCTAssertThrowsError(try JSON(parsing: text, options: .strict)) { XCTAssertEqual(($0 as? JSONError)?.reason, "duplicate key \"k7\"") }
+        for index in stride(from: 0, to: 500, by: 2) { object["k\(index)"] = nil }
+        XCTAssertEqual(object.count, 250)
+        XCTAssertNil(object["k0"])
+        XCTAssertEqual(object["k1"], .number("498"), "lookups after removals")
+        object["new"] = .null
+        XCTAssertEqual(object.keys.last, "new")
+        XCTAssertTrue(object.contains(key: "k1"))
+        XCTAssertFalse(object.contains(key: "k0"))
+        XCTAssertEqual(object, object.sortedByKey(), "equality ignores order")
+        XCTAssertEqual(JSONObject(object.dictionary), object.sortedByKey())
+    }
+
     func testEqualityIgnoresKeyOrderButNotNumberText() {
         XCTAssertEqual(JSON.object(["a": .int(1), "b": .null]), .object(["b": .null, "a": .int(1)]))
         XCTAssertNotEqual(JSON.object(["a": .int(1)]), .object(["a": .int(1), "b": .null]))
