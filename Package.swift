@@ -17,20 +17,23 @@ let package = Package(
         .library(name: "SynthCLI", targets: ["SynthCLI"]),
     ],
     targets: [
+        // One Foundation-free JSON for both sides: ordered objects, line/column errors, canonical writer.
+        .target(name: "JSON"),
+
         // Synthesis side.
-        .target(name: "CloudFormation"),
+        .target(name: "CloudFormation", dependencies: ["JSON"]),
         .target(name: "AWSResources", dependencies: ["CloudFormation"]),
         .target(name: "Constructs", dependencies: ["CloudFormation", "AWSResources"]),
         .target(name: "TemplateAssertions", dependencies: ["CloudFormation"]),
-        .target(name: "Pipeline", dependencies: ["CloudFormation", "AWSResources", "Constructs"]),
+        .target(name: "Pipeline", dependencies: ["JSON", "CloudFormation", "AWSResources", "Constructs"]),
         .target(name: "SynthCLI", dependencies: ["CloudFormation", "AWSResources"]),
         .executableTarget(name: "synth", dependencies: ["Pipeline", "SynthCLI"]),
-        .executableTarget(name: "ResourceGenerator"),
+        .executableTarget(name: "ResourceGenerator", dependencies: ["JSON"]),
         .executableTarget(name: "SynthBenchmark", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation"]),
 
         // Lambda side: shares no code with the synthesis side.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
-        .target(name: "HTTPClient"),
+        .target(name: "HTTPClient", dependencies: ["JSON"]),
         .target(name: "AWSCore", dependencies: ["COpenSSL", "HTTPClient"]),
         // glibc's __nss_configure_lookup (<nss.h>), compiled into the binary: host lookups pinned to `files dns`.
         .target(name: "CNSS"),
@@ -40,11 +43,12 @@ let package = Package(
         .target(name: "Rollout", dependencies: ["LambdaRuntime", "AWSCore", "HTTPClient"]),
         .executableTarget(name: "Handlers", dependencies: ["LambdaRuntime", "Registrar", "Predict", "Rollout"]),
 
-        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "CloudFormationTests", dependencies: ["CloudFormation", "JSON"]),
         .testTarget(name: "AWSResourcesTests", dependencies: ["AWSResources", "CloudFormation"]),
-        .testTarget(name: "ResourceGeneratorTests", dependencies: ["ResourceGenerator"]),
+        .testTarget(name: "ResourceGeneratorTests", dependencies: ["ResourceGenerator", "JSON"]),
         .testTarget(name: "TemplateAssertionsTests", dependencies: ["TemplateAssertions", "CloudFormation", "AWSResources"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Constructs", "AWSResources", "CloudFormation", "TemplateAssertions"],
+        .testTarget(name: "PipelineTests", dependencies: ["JSON", "Pipeline", "Constructs", "AWSResources", "CloudFormation", "TemplateAssertions"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SynthTests", dependencies: ["synth"]),
         .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI", "CloudFormation", "AWSResources"]),

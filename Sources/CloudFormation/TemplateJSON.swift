@@ -1,19 +1,23 @@
+import JSON
+
 /// Reads template JSON text back into a `TemplateValue` (literals only, object keys in file order).
 ///
-/// The one seam through which the assertions library and `--diff` read JSON: swapping the parser
-/// (for the planned Foundation-free `JSON` target) changes this file only.
+/// The one seam through which the assertions library and `--diff` read JSON, on the package's one JSON parser
+/// (the Foundation-free `JSON` target), strictly: a repeated key is an error, and errors name line and column.
 package enum TemplateJSON {
     /// Parses JSON text; integers stay `.integer`, other numbers `.double`, keys keep their order.
-    package static func parse(_ text: String) throws(JSONParser.SyntaxError) -> TemplateValue {
-        convert(try JSONParser.parse(text))
+    package static func parse(_ text: String) throws(JSONError) -> TemplateValue {
+        convert(try JSON(parsing: text, options: .strict))
     }
 
-    private static func convert(_ located: JSONParser.Located) -> TemplateValue {
-        switch located.node {
+    /// A parsed JSON value as a template value: a number without fraction or exponent that fits an `Int` is
+    /// `.integer`, any other number `.double`.
+    package static func convert(_ json: JSON) -> TemplateValue {
+        switch json {
         case .string(let s): return .string(s)
-        case .number(let n, let isInteger):
-            if isInteger, let i = Int(exactly: n) { return .integer(i) }
-            return .double(n)
+        case .number(let text):
+            if let i = Int(text) { return .integer(i) }
+            return .double(Double(text) ?? .nan)
         case .bool(let b): return .bool(b)
         case .null: return .null
         case .array(let items): return .array(items.map(convert))

@@ -1,7 +1,7 @@
 /// An untyped CloudFormation value: JSON plus the intrinsic functions, before references are resolved.
 ///
 /// Objects keep their keys in the order they were written, so a template reads in the order its
-/// author (or the generator, which follows the registry schema) chose, and the output is deterministic.
+/// author (or the generator, which writes properties in alphabetical order) chose, and the output is deterministic.
 /// Most code uses the typed `Value<T>` instead; `TemplateValue` is for JSON documents such as IAM
 /// policies and for the generated resource types to render themselves.
 public indirect enum TemplateValue {

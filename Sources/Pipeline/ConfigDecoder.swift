@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// The field-by-field rules of `PipelineConfig`, in one place.
 enum ConfigDecoder {
@@ -45,7 +46,7 @@ enum ConfigDecoder {
     }
 
     /// The value of `key` in an object node, for locating a rule that involves two sections.
-    static func member(_ key: String, of located: ConfigJSON.Located?) -> ConfigJSON.Located? {
+    static func member(_ key: String, of located: LocatedJSON?) -> LocatedJSON? {
         guard case .object(let members)? = located?.node else { return nil }
         return members.first { $0.key == key }?.value
     }

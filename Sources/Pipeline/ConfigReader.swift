@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A problem in the configuration file: which field, what value, which rule, and where in the file.
 public struct ConfigIssue: Hashable, Sendable, CustomStringConvertible {
@@ -32,7 +33,7 @@ public struct ConfigError: Error, CustomStringConvertible {
 final class ConfigReader {
     private(set) var issues: [ConfigIssue] = []
 
-    func report(_ field: String, _ value: String, _ rule: String, at located: ConfigJSON.Located?) {
+    func report(_ field: String, _ value: String, _ rule: String, at located: LocatedJSON?) {
         issues.append(ConfigIssue(field: field, value: value, rule: rule, line: located?.line, column: located?.column))
     }
 
@@ -40,11 +41,11 @@ final class ConfigReader {
     final class Object {
         let reader: ConfigReader
         let path: String
-        let located: ConfigJSON.Located?
-        private let members: [(key: String, value: ConfigJSON.Located)]
+        let located: LocatedJSON?
+        private let members: [(key: String, value: LocatedJSON)]
         private var consumed: [String] = []
 
-        init(reader: ConfigReader, path: String, located: ConfigJSON.Located?) {
+        init(reader: ConfigReader, path: String, located: LocatedJSON?) {
             self.reader = reader
             self.path = path
             self.located = located
@@ -61,7 +62,7 @@ final class ConfigReader {
         func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
         /// The raw value of a key, marking it as known.
-        func raw(_ key: String) -> ConfigJSON.Located? {
+        func raw(_ key: String) -> LocatedJSON? {
             consumed.append(key)
             guard let value = members.first(where: { $0.key == key })?.value else { return nil }
             if case .null = value.node { return nil }
@@ -98,7 +99,7 @@ final class ConfigReader {
 
         func optionalInteger(_ key: String, _ rules: [Rule<Int>] = []) -> Int? {
             guard let located = raw(key) else { return nil }
-            guard case .number(let number, let isInteger) = located.node, isInteger, let value = Int(exactly: number) else {
+            guard case .number(let text) = located.node, let value = Int(text) else {
                 reader.report(field(key), Self.describe(located.node), "must be a whole number", at: located)
                 return nil
             }
@@ -107,7 +108,7 @@ final class ConfigReader {
 
         func number(_ key: String, default defaultValue: Double, _ rules: [Rule<Double>] = []) -> Double {
             guard let located = raw(key) else { return defaultValue }
-            guard case .number(let value, _) = located.node else {
+            guard case .number(let text) = located.node, let value = Double(text), value.isFinite else {
                 reader.report(field(key), Self.describe(located.node), "must be a number", at: located)
                 return defaultValue
             }
@@ -134,7 +135,7 @@ final class ConfigReader {
         }
 
         /// The items of an array, each with its field path.
-        func array(_ key: String) -> [(field: String, value: ConfigJSON.Located)]? {
+        func array(_ key: String) -> [(field: String, value: LocatedJSON)]? {
             guard let located = raw(key) else { return nil }
             guard case .array(let items) = located.node else {
                 reader.report(field(key), Self.describe(located.node), "must be an array", at: located)
@@ -174,14 +175,14 @@ final class ConfigReader {
         /// True when the key is in the file, even as null (null can mean "off", unlike a missing key).
         func isPresent(_ key: String) -> Bool { members.contains { $0.key == key } }
 
-        func located(_ key: String) -> ConfigJSON.Located? { members.first(where: { $0.key == key })?.value }
+        func located(_ key: String) -> LocatedJSON? { members.first(where: { $0.key == key })?.value }
 
         /// Reports a rule about a field that involves other fields (for example min ≤ max).
         func fail(_ key: String, _ value: String, _ rule: String) {
             reader.report(field(key), value, rule, at: located(key) ?? located)
         }
 
-        private func check<T>(_ value: T, _ rules: [Rule<T>], key: String, display: String, at located: ConfigJSON.Located) -> T? {
+        private func check<T>(_ value: T, _ rules: [Rule<T>], key: String, display: String, at located: LocatedJSON) -> T? {
             var ok = true
             for rule in rules where !rule.test(value) {
                 reader.report(field(key), display, rule.text, at: located)
@@ -190,10 +191,10 @@ final class ConfigReader {
             return ok ? value : nil
         }
 
-        static func describe(_ node: ConfigJSON.Node) -> String {
+        static func describe(_ node: LocatedJSON.Node) -> String {
             switch node {
             case .string(let s): "\"\(s)\""
-            case .number(let n, _): format(n)
+            case .number(let text): Double(text).map(format) ?? text
             case .bool(let b): b ? "true" : "false"
             case .null: "null"
             case .array: "an array"

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Every setting of the pipeline, decoded from `config/pipeline.json` and validated field by field.
 ///
@@ -142,11 +143,11 @@ public struct PipelineConfig: Sendable, Equatable {
 
     /// Decodes and validates config JSON text.
     public static func decode(_ text: String, file: String = "config") throws -> PipelineConfig {
-        let root: ConfigJSON.Located
+        let root: LocatedJSON
         do {
-            root = try ConfigJSON.parse(text)
+            root = try LocatedJSON(parsing: text, options: .strict)
         } catch {
-            throw ConfigError(file: file, issues: [ConfigIssue(field: "", value: "", rule: "malformed JSON: \(error.message)",
+            throw ConfigError(file: file, issues: [ConfigIssue(field: "", value: "", rule: "malformed JSON: \(error.reason)",
                                                                line: error.line, column: error.column)])
         }
         let reader = ConfigReader()

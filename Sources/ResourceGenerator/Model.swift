@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// How a schema property is represented in Swift.
 indirect enum PropertyKind: Equatable {
@@ -89,27 +90,32 @@ struct TypeMapper {
         Self.addPresenceGroups(schema.combinators, to: &resource)
         while let next = pending.popLast() {
             guard structs[next] == nil, let definitionName = definitionNames[next],
-                  let definition = schema.definitions[definitionName] as? [String: Any] else { continue }
+                  let definition = schema.definitions[definitionName]?.objectValue else { continue }
             structs[next] = StructModel(name: next, doc: "")  // placeholder against recursion
-            var model = buildStruct(name: next, doc: definition["description"] as? String ?? "",
-                                    properties: definition["properties"] as? [String: Any] ?? [:],
-                                    required: Set(definition["required"] as? [String] ?? []), excluding: [], createOnly: [])
+            var model = buildStruct(name: next, doc: definition["description"]?.stringValue ?? "",
+                                    properties: definition["properties"]?.objectValue ?? [:],
+                                    required: Set(definition["required"]?.strings ?? []), excluding: [], createOnly: [])
             Self.addPresenceGroups(definition, to: &model)
             structs[next] = model
         }
         return (resource, structs.values.sorted { $0.name < $1.name })
     }
 
-    private mutating func buildStruct(name: String, doc: String, properties: [String: Any], required: Set<String>,
+    /// Properties in alphabetical order, not the schema's: the order of the stored properties, of the generated
+    /// initializer's labelled parameters and of the members written to the template. A labelled argument list must
+    /// follow the declaration order, so schema order would make every call site depend on the order of the upstream
+    /// schema file (a reordering in a cfn-lint update would break callers); alphabetical order is stable and is the
+    /// order of CloudFormation's documentation.
+    private mutating func buildStruct(name: String, doc: String, properties: JSONObject, required: Set<String>,
                                       excluding: Set<String>, createOnly: Set<String>) -> StructModel {
         var model = StructModel(name: name, doc: doc)
         for key in properties.keys.sorted() where !excluding.contains(key) {
-            guard let property = properties[key] as? [String: Any] else { continue }
+            guard let property = properties[key]?.objectValue else { continue }
             var (kind, rules) = resolve(property, name: key, owner: &model, depth: 0)
             if case .structure(let nested) = kind, nested == name { kind = .json }  // a struct cannot contain itself
             model.properties.append(PropertyModel(
                 jsonName: key, swiftName: Naming.identifier(key), kind: kind, required: required.contains(key),
-                doc: property["description"] as? String ?? "", createOnly: createOnly.contains(key), rules: rules))
+                doc: property["description"]?.stringValue ?? "", createOnly: createOnly.contains(key), rules: rules))
         }
         return model
     }
@@ -117,18 +123,18 @@ struct TypeMapper {
     /// The simple combinator forms: `requiredXor: [A, B]` (cfn-lint), and `oneOf`/`anyOf` whose every branch is only
     /// `{"required": [one property]}`. Other combinators are left to cfn-lint. Groups naming a required or unknown
     /// property are skipped.
-    static func addPresenceGroups(_ object: [String: Any], to model: inout StructModel) {
+    static func addPresenceGroups(_ object: JSONObject, to model: inout StructModel) {
         let optional = Set(model.properties.filter { !$0.required }.map(\.jsonName))
-        func singles(_ branches: Any?) -> [String]? {
-            guard let branches = branches as? [[String: Any]], branches.count > 1 else { return nil }
+        func singles(_ branches: JSON?) -> [String]? {
+            guard let branches = branches?.arrayValue, branches.count > 1 else { return nil }
             var names: [String] = []
             for branch in branches {
-                guard branch.count == 1, let required = branch["required"] as? [String], required.count == 1 else { return nil }
+                guard let branch = branch.objectValue, branch.count == 1, let required = branch["required"]?.strings, required.count == 1 else { return nil }
                 names.append(required[0])
             }
             return names
         }
-        if let names = object["requiredXor"] as? [String], names.count > 1, Set(names).isSubset(of: optional) {
+        if let names = object["requiredXor"]?.strings, names.count > 1, Set(names).isSubset(of: optional) {
             model.exactlyOne.append(names.sorted())
         }
         if let names = singles(object["oneOf"]), Set(names).isSubset(of: optional) { model.exactlyOne.append(names.sorted()) }
@@ -142,12 +148,12 @@ struct TypeMapper {
         return name
     }
 
-    private mutating func resolve(_ property: [String: Any], name: String, owner: inout StructModel, depth: Int) -> (PropertyKind, Rules) {
+    private mutating func resolve(_ property: JSONObject, name: String, owner: inout StructModel, depth: Int) -> (PropertyKind, Rules) {
         guard depth < 8 else { return (.json, Rules()) }
-        if let ref = property["$ref"] as? String, ref.hasPrefix("#/definitions/") {
+        if let ref = property["$ref"]?.stringValue, ref.hasPrefix("#/definitions/") {
             let definitionName = String(ref.dropFirst("#/definitions/".count))
-            guard let definition = schema.definitions[definitionName] as? [String: Any] else { return (.json, Rules()) }
-            if definition["properties"] != nil, (definition["type"] as? String ?? "object") == "object" {
+            guard let definition = schema.definitions[definitionName]?.objectValue else { return (.json, Rules()) }
+            if definition["properties"] != nil, (definition["type"]?.stringValue ?? "object") == "object" {
                 let structName = structName(forDefinition: definitionName)
                 pending.append(structName)
                 return (.structure(structName), Rules())
@@ -157,17 +163,17 @@ struct TypeMapper {
             return resolve(merged, name: name, owner: &owner, depth: depth + 1)
         }
         var rules = Rules()
-        rules.pattern = property["pattern"] as? String
-        rules.minLength = property["minLength"] as? Int
-        rules.maxLength = property["maxLength"] as? Int
-        rules.minimum = (property["minimum"] as? NSNumber)?.doubleValue
-        rules.maximum = (property["maximum"] as? NSNumber)?.doubleValue
-        rules.minItems = property["minItems"] as? Int
-        rules.maxItems = property["maxItems"] as? Int
-        let type = property["type"] as? String
+        rules.pattern = property["pattern"]?.stringValue
+        rules.minLength = property["minLength"]?.intValue
+        rules.maxLength = property["maxLength"]?.intValue
+        rules.minimum = property["minimum"]?.doubleValue
+        rules.maximum = property["maximum"]?.doubleValue
+        rules.minItems = property["minItems"]?.intValue
+        rules.maxItems = property["maxItems"]?.intValue
+        let type = property["type"]?.stringValue
         switch type {
         case "string":
-            if let values = property["enum"] as? [String], !values.isEmpty {
+            if let values = property["enum"]?.strings, !values.isEmpty {
                 var enumName = Naming.typeName(name)
                 if enumName == owner.name { enumName += "Value" }
                 if !owner.enums.contains(where: { $0.name == enumName }) {
@@ -180,13 +186,13 @@ struct TypeMapper {
         case "number": return (.value("Double"), rules)
         case "boolean": return (.value("Bool"), rules)
         case "array":
-            guard let items = property["items"] as? [String: Any] else { return (.json, rules) }
+            guard let items = property["items"]?.objectValue else { return (.json, rules) }
             var itemOwner = owner
             let (itemKind, itemRules) = resolve(items, name: name + "Item", owner: &itemOwner, depth: depth + 1)
             switch itemKind {
             case .structure(let structName): return (.structures(structName), rules)
             case .value(let element) where ["String", "Int", "Double", "Bool"].contains(element):
-                rules.uniqueItems = property["uniqueItems"] as? Bool ?? false
+                rules.uniqueItems = property["uniqueItems"]?.boolValue ?? false
                 if element == "String" {
                     rules.itemPattern = itemRules.pattern
                     rules.itemMinLength = itemRules.minLength
@@ -195,19 +201,19 @@ struct TypeMapper {
                 return (.value("[\(element)]"), rules)
             case .value:  // arrays of enum values: plain strings, items checked against the enum
                 var itemRules = rules
-                let resolvedItems = (items["$ref"] as? String).flatMap { schema.definitions[String($0.dropFirst("#/definitions/".count))] as? [String: Any] } ?? items
-                itemRules.itemValues = (items["enum"] ?? resolvedItems["enum"]) as? [String]
+                let resolvedItems = items["$ref"]?.stringValue.flatMap { schema.definitions[String($0.dropFirst("#/definitions/".count))]?.objectValue } ?? items
+                itemRules.itemValues = (items["enum"] ?? resolvedItems["enum"])?.strings
                 return (.value("[String]"), itemRules)
             default: return (.json, rules)
             }
         case "object", nil:
             if property["properties"] == nil {
-                let patterned = (property["patternProperties"] as? [String: Any])?.values.first as? [String: Any]
-                let additional = property["additionalProperties"] as? [String: Any]
+                let patterned = property["patternProperties"]?.objectValue?.values.first?.objectValue
+                let additional = property["additionalProperties"]?.objectValue
                 let valueType = (patterned ?? additional)?["type"]
-                if valueType as? String == "string" || (valueType as? [String])?.contains("string") == true {
+                if valueType?.stringValue == "string" || valueType?.strings?.contains("string") == true {
                     var mapRules = Rules()
-                    if let keys = (property["patternProperties"] as? [String: Any])?.keys, keys.count == 1 { mapRules.keyPattern = keys.first }
+                    if let keys = property["patternProperties"]?.objectValue?.keys, keys.count == 1 { mapRules.keyPattern = keys.first }
                     return (.map, mapRules)
                 }
             }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Writes the Swift source of one resource type.
 struct Renderer {
@@ -47,10 +48,10 @@ struct Renderer {
 
     /// The Swift literal type of a read-only property (`Endpoint.Address`) and its description; `nil` for objects.
     func attributeType(_ attribute: String) -> (String?, String) {
-        func resolved(_ node: [String: Any]?) -> [String: Any]? {
+        func resolved(_ node: JSONObject?) -> JSONObject? {
             guard var node else { return nil }
-            while let ref = node["$ref"] as? String, ref.hasPrefix("#/definitions/"),
-                  let definition = schema.definitions[String(ref.dropFirst("#/definitions/".count))] as? [String: Any] {
+            while let ref = node["$ref"]?.stringValue, ref.hasPrefix("#/definitions/"),
+                  let definition = schema.definitions[String(ref.dropFirst("#/definitions/".count))]?.objectValue {
                 var merged = definition
                 for (key, value) in node where key != "$ref" { merged[key] = value }
                 node = merged
@@ -58,12 +59,12 @@ struct Renderer {
             return node
         }
         var segments = attribute.split(separator: ".").map(String.init)
-        var node = resolved(schema.properties[segments.removeFirst()] as? [String: Any])
-        for segment in segments { node = resolved((node?["properties"] as? [String: Any])?[segment] as? [String: Any]) }
+        var node = resolved(schema.properties[segments.removeFirst()]?.objectValue)
+        for segment in segments { node = resolved(node?["properties"]?[segment]?.objectValue) }
         guard let node else { return ("String", "") }  // not in the schema (a cfn-lint exception): a name or ID
-        let description = node["description"] as? String ?? ""
-        func scalar(_ node: [String: Any]) -> String? {
-            switch node["type"] as? String {
+        let description = node["description"]?.stringValue ?? ""
+        func scalar(_ node: JSONObject) -> String? {
+            switch node["type"]?.stringValue {
             case "string": "String"
             case "integer": "Int"
             case "number": "Double"
@@ -71,16 +72,16 @@ struct Renderer {
             default: nil
             }
         }
-        if node["type"] as? String == "array" {
-            return (resolved(node["items"] as? [String: Any]).flatMap(scalar).map { "[\($0)]" }, description)
+        if node["type"]?.stringValue == "array" {
+            return (resolved(node["items"]?.objectValue).flatMap(scalar).map { "[\($0)]" }, description)
         }
         return (scalar(node), description)
     }
 
     /// `TaggableProperties` when `Tags` is a list of Key/Value structs.
     private func taggable(_ nested: [StructModel]) -> String? {
-        guard let tags = schema.properties["Tags"] as? [String: Any], tags["type"] as? String == "array",
-              let ref = (tags["items"] as? [String: Any])?["$ref"] as? String else { return nil }
+        guard let tags = schema.properties["Tags"]?.objectValue, tags["type"]?.stringValue == "array",
+              let ref = tags["items"]?["$ref"]?.stringValue else { return nil }
         let definition = String(ref.split(separator: "/").last ?? "")
         let tagType = Naming.typeName(definition, suffix: "Property")
         guard let model = nested.first(where: { $0.name == tagType }),

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// The resource types to generate; adding one is one line.
 let resourceTypes = [
@@ -30,30 +31,31 @@ let settableReadOnlyProperties: [String: Set<String>] = [
     "AWS::SageMaker::Endpoint": ["EndpointName"],
 ]
 
-/// A registry schema, as far as the generator reads it.
+/// A registry schema, as far as the generator reads it. Objects keep the schema's order (the generator still sorts
+/// properties by name where it emits them: see `TypeMapper.buildStruct`).
 struct ResourceSchema {
     let typeName: String
     let description: String
-    let properties: [String: Any]
-    let definitions: [String: Any]
+    let properties: JSONObject
+    let definitions: JSONObject
     let required: Set<String>
     let readOnly: [String]
     let createOnly: Set<String>
     let primaryIdentifier: [String]
     /// Top-level `requiredXor`, `oneOf` and `anyOf`, for the simple presence rules.
-    let combinators: [String: Any]
+    let combinators: JSONObject
 
-    init(json: [String: Any]) throws {
-        guard let typeName = json["typeName"] as? String else { throw GeneratorError("schema without typeName") }
+    init(json: JSON) throws {
+        guard let typeName = json["typeName"]?.stringValue else { throw GeneratorError("schema without typeName") }
         self.typeName = typeName
-        description = json["description"] as? String ?? ""
-        properties = json["properties"] as? [String: Any] ?? [:]
-        definitions = json["definitions"] as? [String: Any] ?? [:]
-        required = Set(json["required"] as? [String] ?? [])
-        readOnly = (json["readOnlyProperties"] as? [String] ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
-        createOnly = Set((json["createOnlyProperties"] as? [String] ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") })
-        combinators = json.filter { ["requiredXor", "oneOf", "anyOf"].contains($0.key) }
-        primaryIdentifier = (json["primaryIdentifier"] as? [String] ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
+        description = json["description"]?.stringValue ?? ""
+        properties = json["properties"]?.objectValue ?? [:]
+        definitions = json["definitions"]?.objectValue ?? [:]
+        required = Set(json["required"]?.strings ?? [])
+        readOnly = (json["readOnlyProperties"]?.strings ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
+        createOnly = Set((json["createOnlyProperties"]?.strings ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") })
+        combinators = (json.objectValue ?? [:]).filter { ["requiredXor", "oneOf", "anyOf"].contains($0.key) }
+        primaryIdentifier = (json["primaryIdentifier"]?.strings ?? []).map { $0.replacingOccurrences(of: "/properties/", with: "") }
     }
 
     var service: String { String(typeName.split(separator: ":")[1]) }
@@ -82,9 +84,22 @@ struct SchemaStore {
         }
         let file = directory.appendingPathComponent("resources/\(text[range]).json")
         let data = try Data(contentsOf: file)
-        guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw GeneratorError("\(file.path) is not a JSON object")
+        let json: JSON
+        do {
+            json = try JSON(parsing: Array(data), options: .strict)
+        } catch {
+            throw GeneratorError("\(file.path): \(error)")
         }
+        guard json.objectValue != nil else { throw GeneratorError("\(file.path) is not a JSON object") }
         return try ResourceSchema(json: json)
+    }
+}
+
+extension JSON {
+    /// The items of an array of strings; nil when this is not an array or an item is not a string.
+    var strings: [String]? {
+        guard let items = arrayValue else { return nil }
+        let strings = items.compactMap(\.stringValue)
+        return strings.count == items.count ? strings : nil
     }
 }

@@ -1,4 +1,5 @@
 @testable import Pipeline
+import JSON
 import XCTest
 
 /// Every config rule: a bad value is rejected with the field, the value and the rule; the default config is valid.
@@ -164,13 +165,23 @@ final class PipelineConfigTests: XCTestCase {
     }
 
     func testParserDecodesEscapesAndUnicode() throws {
-        let node = try ConfigJSON.parse(#"{"s": "a\"b\\c\/d\u00e9\ud83d\ude00\n", "n": -1.5e2, "i": 42}"#)
+        let node = try LocatedJSON(parsing: #"{"s": "a\"b\\c\/d\u00e9\ud83d\ude00\n", "n": -1.5e2, "i": 42}"#)
         guard case .object(let members) = node.node else { return XCTFail() }
         guard case .string(let s) = members[0].value.node else { return XCTFail() }
         XCTAssertEqual(s, "a\"b\\c/dé😀\n")
-        guard case .number(let n, let isInteger) = members[1].value.node else { return XCTFail() }
-        XCTAssertEqual(n, -150)
-        XCTAssertFalse(isInteger)
-        guard case .number(_, true) = members[2].value.node else { return XCTFail("42 is an integer") }
+        guard case .number(let n) = members[1].value.node else { return XCTFail() }
+        XCTAssertEqual(Double(n), -150)
+        XCTAssertNil(Int(n), "not an integer")
+        guard case .number("42") = members[2].value.node else { return XCTFail("42 is an integer") }
+    }
+
+    func testNumbersKeepTheirMeaning() {
+        for (text, rule) in [("1e2", "must be a whole number"), ("256.0", "must be a whole number"), ("99999999999999999999", "must be a whole number")] {
+            XCTAssertThrowsError(try PipelineConfig.decode(defaultText.replacingOccurrences(of: "\"memoryMiB\": 256", with: "\"memoryMiB\": \(text)"))) { error in
+                let issue = (error as? ConfigError)?.issues.first
+                XCTAssertEqual(issue?.field, "registrar.memoryMiB", text)
+                XCTAssertEqual(issue?.rule, rule, text)
+            }
+        }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import JSON
 @testable import ResourceGenerator
 import XCTest
 
 /// Mapping of list item rules, map keys, uniqueItems, presence combinators and attribute types on a small inline schema.
 final class CombinatorAndAttributeTests: XCTestCase {
-    let json: [String: Any] = [
+    let json: JSON = [
         "typeName": "AWS::Demo::Gadget",
         "primaryIdentifier": ["/properties/Arn"],
         "readOnlyProperties": ["/properties/Arn", "/properties/Count", "/properties/Ready", "/properties/Info", "/properties/Info/Zone"],

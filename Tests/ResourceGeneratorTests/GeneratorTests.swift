@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 @testable import ResourceGenerator
 import XCTest
 
@@ -17,7 +18,7 @@ final class GeneratorTests: XCTestCase {
 
     /// A small inline schema: required vs optional, enum, nested struct, list of structs, map, JSON, read-only attribute.
     func testTypeMappingOfASmallSchema() throws {
-        let json: [String: Any] = [
+        let json: JSON = [
             "typeName": "AWS::Demo::Widget",
             "description": "A widget.",
             "primaryIdentifier": ["/properties/Name"],
@@ -103,5 +104,18 @@ final class GeneratorTests: XCTestCase {
         XCTAssertTrue(text.contains(#""AWS::Demo::Widget": "WidgetName","#), text)
         XCTAssertFalse(text.contains(#""AWS::Demo::Plain": ""#), text)
         XCTAssertEqual(Generator.headerVersion(text), "9.9.9")
+    }
+
+    /// The schema is read with its order (no JSONSerialization), but properties are emitted alphabetically on purpose:
+    /// labelled arguments follow declaration order, so schema order would tie every call site to the upstream file.
+    func testSchemaOrderIsReadButPropertiesAreEmittedAlphabetically() throws {
+        let text = #"{"typeName": "AWS::Demo::Order", "properties": {"Zeta": {"type": "string"}, "Alpha": {"type": "integer"}, "Mid": {"type": "boolean"}}}"#
+        let schema = try ResourceSchema(json: try JSON(parsing: text, options: .strict))
+        XCTAssertEqual(schema.properties.keys, ["Zeta", "Alpha", "Mid"], "the schema's own order is kept")
+        var mapper = TypeMapper(schema: schema)
+        XCTAssertEqual(mapper.map().resource.properties.map(\.jsonName), ["Alpha", "Mid", "Zeta"])
+        let source = Renderer(schema: schema, toolVersion: "t").render()
+        XCTAssertTrue(source.contains("public init(alpha: Value<Int>? = nil, mid: Value<Bool>? = nil, zeta: Value<String>? = nil)"), source)
+        XCTAssertThrowsError(try JSON(parsing: #"{"typeName": "A", "typeName": "B"}"#, options: .strict), "a schema with a repeated key is refused")
     }
 }

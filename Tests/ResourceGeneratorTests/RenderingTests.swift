@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 @testable import ResourceGenerator
 import XCTest
 
@@ -18,7 +19,7 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(Naming.typeName("Tag", suffix: "Property"), "Tag")
     }
 
-    private func schema(_ properties: [String: Any], definitions: [String: Any] = [:], required: [String] = []) throws -> ResourceSchema {
+    private func schema(_ properties: JSON, definitions: JSON = [:], required: JSON = []) throws -> ResourceSchema {
         try ResourceSchema(json: ["typeName": "AWS::Demo::Thing", "properties": properties, "definitions": definitions,
                                   "required": required, "primaryIdentifier": ["/properties/Id"]])
     }

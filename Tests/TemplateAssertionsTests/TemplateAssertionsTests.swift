@@ -108,6 +108,13 @@ final class TemplateAssertionsTests: XCTestCase {
             XCTAssertEqual("\(error)", "the template is not valid JSON: line 1, column 9: expected a key in double quotes")
         }
         XCTAssertThrowsError(try Template(json: "[1]")) { XCTAssertEqual("\($0)", "the template is not a JSON object") }
+        XCTAssertThrowsError(try Template(json: "{\"Resources\": {},\n \"Resources\": {}}")) { error in
+            XCTAssertEqual("\(error)", "the template is not valid JSON: line 2, column 2: duplicate key \"Resources\"")
+        }
+        let ordered = try? Template(json: #"{"Resources": {"Z": {"Type": "T"}, "A": {"Type": "T"}}, "Outputs": {"N": {"Value": 1.5}, "M": {"Value": 2}}}"#)
+        XCTAssertEqual(ordered?.json["Resources"].flatMap { if case .object(let members) = $0 { members.map(\.0) } else { nil } }, ["Z", "A"], "file order")
+        XCTAssertEqual(ordered?.json["Outputs"]?["N"]?["Value"].map { TemplateJSON.compact($0) }, "1.5")
+        XCTAssertEqual(ordered?.json["Outputs"]?["M"]?["Value"].map { TemplateJSON.compact($0) }, "2")
     }
 
     func testFromASynthesizedStack() throws {

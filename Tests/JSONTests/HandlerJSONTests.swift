@@ -1,9 +1,10 @@
 import Foundation
-import HTTPClient
+import JSON
 import XCTest
 
-/// The Foundation-free JSON the handler reads and writes, checked against RFC 8259 and against JSONSerialization.
-final class JSONTests: XCTestCase {
+/// The handlers' former JSON tests (moved from LambdaRuntimeTests): the value the handler reads and writes,
+/// checked against RFC 8259 and against Foundation's JSONSerialization (Foundation in the tests only).
+final class HandlerJSONTests: XCTestCase {
     func testParsesEveryKindOfValue() throws {
         let document = try JSON(parsing: #" { "s": "a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "n": -12.5e+3, "i": 42, "z": 0, "t": true, "f": false, "x": null, "a": [1, [], {}], "o": {"k": "v"} } "#)
         XCTAssertEqual(document["s"], .string("a\"b\\c/d\n\té😀"))
@@ -26,22 +27,23 @@ final class JSONTests: XCTestCase {
         let cases: [(String, String)] = [
             ("", "unexpected end of input"),
             ("hello", "unexpected character 'h'"),
-            ("nope", "expected null"),
-            ("{\"a\": 1,}", "expected a member name"),
+            ("nope", "expected 'null'"),
+            ("{\"a\": 1,}", "expected a key in double quotes"),
             ("[1, 2", "expected ',' or ']'"),
             ("{\"a\" 1}", "expected ':'"),
-            ("{} {}", "unexpected data after the value"),
+            ("{} {}", "unexpected text after the top-level value"),
             ("\"abc", "unterminated string"),
-            ("\"a\nb\"", "control character"),
-            (#""\x""#, "invalid escape"),
+            ("\"a\nb\"", "line break inside a string"),
+            ("\"a\u{01}b\"", "control character"),
+            (#""\x""#, "invalid escape '\\x'"),
             (#""\u12""#, "four hex digits"),
             (#""\ud83d""#, "high surrogate without its low surrogate"),
             (#""\ude00""#, "low surrogate without a high surrogate"),
-            ("01", "leading zero"),
+            ("01", "leading zeros"),
             ("-", "expected a digit"),
             ("1.", "expected a digit after '.'"),
             ("1e", "expected a digit in the exponent"),
-            ("tru", "expected true"),
+            ("tru", "expected 'true'"),
             (String(repeating: "[", count: 300) + String(repeating: "]", count: 300), "nested deeper than 256 levels"),
         ]
         for (text, reason) in cases {
