@@ -23,7 +23,7 @@ let package = Package(
         // Synthesis side.
         .target(name: "CloudFormation", dependencies: ["JSON"]),
         .target(name: "AWSResources", dependencies: ["CloudFormation"]),
-        .target(name: "Constructs", dependencies: ["CloudFormation", "AWSResources"]),
+        .target(name: "Constructs", dependencies: ["JSON", "CloudFormation", "AWSResources"]),
         .target(name: "TemplateAssertions", dependencies: ["CloudFormation"]),
         .target(name: "Pipeline", dependencies: ["JSON", "CloudFormation", "AWSResources", "Constructs"]),
         .target(name: "SynthCLI", dependencies: ["CloudFormation", "AWSResources"]),

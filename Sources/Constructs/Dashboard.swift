@@ -1,5 +1,6 @@
 import AWSResources
 import CloudFormation
+import JSON
 
 /// One line of a dashboard graph: a metric with how it is aggregated and what the legend says.
 public struct DashboardMetric {
@@ -214,23 +215,10 @@ struct JoinWriter {
         return Value(stringInterpolation: text)
     }
 
+    /// A JSON string literal, escaped as every JSON this project writes is (`JSON`'s canonical writer).
     static func escape(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\u{00}"..."\u{1F}":
-                let hex = Array("0123456789abcdef")
-                out += "\\u00"
-                out.append(hex[Int(scalar.value >> 4)])
-                out.append(hex[Int(scalar.value & 0xF)])
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSON.writeString(text, to: &out)
+        return out
     }
 }
