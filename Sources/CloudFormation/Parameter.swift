@@ -9,6 +9,9 @@ public enum ParameterType: String, Sendable {
 
 /// A template parameter. Its `value` is a `Ref` typed by the parameter's type.
 public final class Parameter<T: TemplateLiteral>: TemplateElement {
+    override var asParameter: AnyParameter? { self }
+    override public var asResource: AnyResource? { nil }
+
     public let type: ParameterType
     public var description: String?
     public var defaultValue: TemplateValue?

@@ -38,7 +38,7 @@ struct Synthesizer {
             stack.validate(&report)
             for construct in stack.descendants {
                 construct.validate(&report)
-                if let resource = construct as? AnyResource {
+                if let resource = construct.asResource {
                     var issues: [PropertyIssue] = []
                     resource.validateProperties(&issues)
                     for issue in issues {
@@ -147,23 +147,22 @@ struct Synthesizer {
     private mutating func render(_ stack: Stack, elements: [TemplateElement]) -> RenderedStack {
         var rendered = RenderedStack()
         for element in elements {
-            switch element {
-            case let parameter as AnyParameter:
+            if let parameter = element.asParameter {
                 rendered.parameters.append((parameter.logicalId, parameter.parameterSection))
                 rendered.parameterSummaries.append(.init(
                     name: parameter.logicalId, type: parameter.type.rawValue,
                     defaultValue: parameter.defaultValue.flatMap { if case .string(let s) = $0 { s } else { $0.debugDescription } },
                     description: parameter.description))
-            case let mapping as Mapping:
+            } else if let mapping = element as? Mapping {
                 rendered.mappings.append((mapping.logicalId, .object(mapping.entries.sorted { $0.key < $1.key }.map { top in
                     (top.key, .object(top.value.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
                 })))
-            case let condition as Condition:
+            } else if let condition = element as? Condition {
                 let resolved = resolveCondition(condition.expression, in: stack, owner: condition, property: "Condition")
                 rendered.conditions.append((condition.logicalId, resolved))
-            case let resource as AnyResource:
+            } else if let resource = element.asResource {
                 rendered.resources.append((resource.logicalId, renderResource(resource, in: stack)))
-            case let output as Output:
+            } else if let output = element as? Output {
                 var members: [(String, TemplateValue)] = []
                 if let description = output.description { members.append(("Description", .string(description))) }
                 members.append(("Value", resolve(output.value, in: stack, owner: output, property: "Value")))
@@ -175,8 +174,6 @@ struct Synthesizer {
                 }
                 rendered.outputs.append((output.logicalId, .object(members)))
                 rendered.outputSummaries.append(.init(name: output.logicalId, exportName: output.exportName?.literal))
-            default:
-                break
             }
         }
         return rendered
@@ -241,7 +238,7 @@ struct Synthesizer {
     private static func notAllowedInCondition(_ value: TemplateValue, in stack: Stack) -> String? {
         func first(_ values: [TemplateValue]) -> String? { values.lazy.compactMap { notAllowedInCondition($0, in: stack) }.first }
         switch value {
-        case .ref(let element): return element is AnyResource || element.enclosingStack !== stack ? element.path : nil
+        case .ref(let element): return element.asResource != nil || element.enclosingStack !== stack ? element.path : nil
         case .getAtt(let resource, let attribute): return "\(resource.path).\(attribute)"
         case .importValue: return "Fn::ImportValue"
         case .array(let items): return first(items)
@@ -272,7 +269,7 @@ struct Synthesizer {
         case .pseudo(let pseudo):
             return ["Ref": .string(pseudo.rawValue)]
         case .ref(let element):
-            guard element is AnyResource || element is AnyParameter else {
+            guard element.asResource != nil || element.asParameter != nil else {
                 report.error(owner, property: property, value: element.path, rule: "Ref must name a resource or a parameter")
                 return ["Ref": .string(element.logicalId)]
             }
