@@ -10,73 +10,105 @@
 ///   `/` and non-ASCII are written as they are (UTF-8);
 /// - integers without a decimal point, other numbers in the shortest form that reads back exactly.
 ///
+/// The document is written into one byte buffer (UTF-8), which becomes the `String` once at the end.
+///
 /// Intrinsic functions must be resolved before writing (the synthesizer does that); the writer renders
 /// any that remain through their debug form, which never happens for a synthesized template.
 public enum JSONWriter {
     public static func write(_ value: TemplateValue) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(4096)
         write(value, indent: 0, into: &out)
-        out.append("\n")
-        return out
+        out.append(UInt8(ascii: "\n"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ value: TemplateValue, indent: Int, into out: inout String) {
+    private static func write(_ value: TemplateValue, indent: Int, into out: inout [UInt8]) {
         switch value {
         case .string(let s): writeString(s, into: &out)
-        case .integer(let i): out.append(String(i))
-        case .double(let d): out.append(formatNumber(d))
-        case .bool(let b): out.append(b ? "true" : "false")
-        case .null: out.append("null")
+        case .integer(let i): writeInteger(i, into: &out)
+        case .double(let d): out.append(contentsOf: formatNumber(d).utf8)
+        case .bool(let b): out.append(contentsOf: b ? trueBytes : falseBytes)
+        case .null: out.append(contentsOf: nullBytes)
         case .array(let items):
-            if items.isEmpty { out.append("[]"); return }
-            out.append("[\n")
-            for (index, item) in items.enumerated() {
+            if items.isEmpty { out.append(UInt8(ascii: "[")); out.append(UInt8(ascii: "]")); return }
+            out.append(UInt8(ascii: "["))
+            out.append(UInt8(ascii: "\n"))
+            for index in items.indices {
                 pad(indent + 1, &out)
-                write(item, indent: indent + 1, into: &out)
-                out.append(index == items.count - 1 ? "\n" : ",\n")
+                write(items[index], indent: indent + 1, into: &out)
+                if index != items.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\n"))
             }
             pad(indent, &out)
-            out.append("]")
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out.append("{}"); return }
-            out.append("{\n")
-            for (index, member) in members.enumerated() {
+            if members.isEmpty { out.append(UInt8(ascii: "{")); out.append(UInt8(ascii: "}")); return }
+            out.append(UInt8(ascii: "{"))
+            out.append(UInt8(ascii: "\n"))
+            for index in members.indices {
                 pad(indent + 1, &out)
-                writeString(member.0, into: &out)
-                out.append(": ")
-                write(member.1, indent: indent + 1, into: &out)
-                out.append(index == members.count - 1 ? "\n" : ",\n")
+                writeString(members[index].0, into: &out)
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: " "))
+                write(members[index].1, indent: indent + 1, into: &out)
+                if index != members.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\n"))
             }
             pad(indent, &out)
-            out.append("}")
+            out.append(UInt8(ascii: "}"))
         default:
             writeString(value.debugDescription, into: &out)
         }
     }
 
-    private static func pad(_ indent: Int, _ out: inout String) {
-        for _ in 0..<indent { out.append("  ") }
+    private static let trueBytes = Array("true".utf8)
+    private static let falseBytes = Array("false".utf8)
+    private static let nullBytes = Array("null".utf8)
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
+    private static func pad(_ indent: Int, _ out: inout [UInt8]) {
+        var remaining = indent * 2
+        while remaining > 0 {
+            let count = min(remaining, spaces.count)
+            out.append(contentsOf: spaces[0..<count])
+            remaining -= count
+        }
     }
 
-    static func writeString(_ s: String, into out: inout String) {
-        out.append("\"")
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            case "\u{08}": out.append("\\b")
-            case "\u{0C}": out.append("\\f")
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16, uppercase: false)
-                out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: out.unicodeScalars.append(scalar)
+    private static func writeInteger(_ i: Int, into out: inout [UInt8]) {
+        if i >= 0, i < 10 { out.append(UInt8(truncatingIfNeeded: i) &+ 0x30); return }
+        out.append(contentsOf: String(i).utf8)  // a small string: no allocation
+    }
+
+    /// `"`, `\` and control characters escaped; everything else copied as UTF-8 (runs without escapes in one copy).
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var start = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                start = index + 1
+                out.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                case 0x08: out.append(UInt8(ascii: "b"))
+                case 0x0C: out.append(UInt8(ascii: "f"))
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
         }
-        out.append("\"")
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Shortest exact form: `3`, `0.25`, `1e-07`; whole numbers without a decimal point; non-finite as `null`.
