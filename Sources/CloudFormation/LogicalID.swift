@@ -18,22 +18,33 @@ public enum LogicalID {
     }
 
     /// Keeps ASCII letters and digits; capitalises the letter after a removed character (`model-bucket` → `modelBucket`).
+    /// Works on UTF-8 bytes: a non-ASCII scalar is removed like any other non-alphanumeric (each of its bytes is ≥ 0x80).
     public static func sanitize(_ id: String) -> String {
-        var result = ""
+        var result: [UInt8] = []
+        result.reserveCapacity(id.utf8.count)
         var upperNext = false
-        for scalar in id.unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
-                let character = Character(scalar)
-                result.append(upperNext ? Character(character.uppercased()) : character)
+        var index = id.utf8.startIndex
+        let utf8 = id.utf8
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if isASCIIAlphanumeric(byte) {
+                result.append(upperNext && byte >= UInt8(ascii: "a") ? byte - 0x20 : byte)
                 upperNext = false
             } else {
-                upperNext = !result.isEmpty
+                upperNext = !result.isEmpty  // the same for every byte of a removed non-ASCII scalar
             }
+            index = utf8.index(after: index)
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
+    /// ASCII letters and digits only, so the character count is the byte count.
     static func isValid(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 255 && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        !id.isEmpty && id.utf8.count <= 255 && id.utf8.allSatisfy(isASCIIAlphanumeric)
+    }
+
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 }

@@ -358,7 +358,8 @@ struct Synthesizer {
 
     private mutating func checkSubPlaceholders(_ template: String, variables: Set<String>, owner: Construct, property: String) {
         var rest = Substring(template)
-        while let open = rest.range(of: "${") {
+        let ascii = template.utf8.allSatisfy { $0 < 0x80 }
+        while let open = ascii ? Self.asciiRangeOfOpenBrace(in: rest) : rest.range(of: "${") {
             let after = rest[open.upperBound...]
             // `${!` is the escape for a literal `${` (what interpolation writes for `${` in literal text): no closing brace needed.
             if after.hasPrefix("!") { rest = after; continue }
@@ -373,6 +374,20 @@ struct Synthesizer {
             report.error(owner, property: property, value: "${\(name)}",
                          rule: "Fn::Sub placeholder names neither a variable nor a pseudo parameter (dangling reference; pass the value in the variables map)")
         }
+    }
+
+    /// The first `${` of ASCII text, found by bytes (for ASCII, the same range Foundation's `range(of:)` finds).
+    private static func asciiRangeOfOpenBrace(in text: Substring) -> Range<String.Index>? {
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let next = utf8.index(after: index)
+            if utf8[index] == UInt8(ascii: "$"), next != utf8.endIndex, utf8[next] == UInt8(ascii: "{") {
+                return index..<utf8.index(after: next)
+            }
+            index = next
+        }
+        return nil
     }
 
     // MARK: Ordering and limits
