@@ -13,29 +13,37 @@ public enum LogicalID {
             ids.append(current.id)
             node = current.scope
         }
-        let visible = ids.reversed().filter { !hiddenIds.contains($0) }
-        return (visible.isEmpty ? [element.id] : visible).map(sanitize).joined()
+        // Compared with `==` (two short ids): cheaper than hashing every id of every path.
+        let visible = ids.reversed().filter { id in !hiddenIds.contains { $0 == id } }
+        var result: [UInt8] = []
+        for id in visible.isEmpty ? [element.id] : visible { sanitize(id, into: &result) }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// Keeps ASCII letters and digits; capitalises the letter after a removed character (`model-bucket` → `modelBucket`).
     /// Works on UTF-8 bytes: a non-ASCII scalar is removed like any other non-alphanumeric (each of its bytes is ≥ 0x80).
     public static func sanitize(_ id: String) -> String {
         var result: [UInt8] = []
-        result.reserveCapacity(id.utf8.count)
+        sanitize(id, into: &result)
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Appends the sanitized id (the capitalisation rule starts afresh for each id).
+    static func sanitize(_ id: String, into output: inout [UInt8]) {
+        let start = output.count
         var upperNext = false
         var index = id.utf8.startIndex
         let utf8 = id.utf8
         while index != utf8.endIndex {
             let byte = utf8[index]
             if isASCIIAlphanumeric(byte) {
-                result.append(upperNext && byte >= UInt8(ascii: "a") ? byte - 0x20 : byte)
+                output.append(upperNext && byte >= UInt8(ascii: "a") ? byte - 0x20 : byte)
                 upperNext = false
             } else {
-                upperNext = !result.isEmpty  // the same for every byte of a removed non-ASCII scalar
+                upperNext = output.count > start  // the same for every byte of a removed non-ASCII scalar
             }
             index = utf8.index(after: index)
         }
-        return String(decoding: result, as: UTF8.self)
     }
 
     /// ASCII letters and digits only, so the character count is the byte count.

@@ -357,9 +357,12 @@ struct Synthesizer {
     }
 
     private mutating func checkSubPlaceholders(_ template: String, variables: Set<String>, owner: Construct, property: String) {
+        if template.utf8.allSatisfy({ $0 < 0x80 }) {
+            checkASCIISubPlaceholders(template, variables: variables, owner: owner, property: property)
+            return
+        }
         var rest = Substring(template)
-        let ascii = template.utf8.allSatisfy { $0 < 0x80 }
-        while let open = ascii ? Self.asciiRangeOfOpenBrace(in: rest) : rest.range(of: "${") {
+        while let open = rest.range(of: "${") {
             let after = rest[open.upperBound...]
             // `${!` is the escape for a literal `${` (what interpolation writes for `${` in literal text): no closing brace needed.
             if after.hasPrefix("!") { rest = after; continue }
@@ -376,18 +379,31 @@ struct Synthesizer {
         }
     }
 
-    /// The first `${` of ASCII text, found by bytes (for ASCII, the same range Foundation's `range(of:)` finds).
-    private static func asciiRangeOfOpenBrace(in text: Substring) -> Range<String.Index>? {
-        let utf8 = text.utf8
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let next = utf8.index(after: index)
-            if utf8[index] == UInt8(ascii: "$"), next != utf8.endIndex, utf8[next] == UInt8(ascii: "{") {
-                return index..<utf8.index(after: next)
+    /// `checkSubPlaceholders` on ASCII text, by bytes: the same steps (in ASCII, a character is a byte for `$`,
+    /// `{`, `}` and `!`), without Foundation's search or grapheme-aware slicing.
+    private mutating func checkASCIISubPlaceholders(_ template: String, variables: Set<String>, owner: Construct, property: String) {
+        var template = template
+        let (names, unclosed) = template.withUTF8 { bytes -> ([String], Bool) in
+            var names: [String] = []
+            var index = 0
+            while index + 1 < bytes.count {
+                guard bytes[index] == UInt8(ascii: "$"), bytes[index + 1] == UInt8(ascii: "{") else { index += 1; continue }
+                let after = index + 2
+                if after < bytes.count, bytes[after] == UInt8(ascii: "!") { index = after; continue }
+                guard let close = bytes[after...].firstIndex(of: UInt8(ascii: "}")) else { return (names, true) }
+                names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[after..<close]), as: UTF8.self))
+                index = close + 1
             }
-            index = next
+            return (names, false)
         }
-        return nil
+        for name in names {
+            if variables.contains(name) || PseudoParameter(rawValue: name) != nil { continue }
+            report.error(owner, property: property, value: "${\(name)}",
+                         rule: "Fn::Sub placeholder names neither a variable nor a pseudo parameter (dangling reference; pass the value in the variables map)")
+        }
+        if unclosed {
+            report.error(owner, property: property, value: "\"\(template)\"", rule: "Fn::Sub has an unclosed ${")
+        }
     }
 
     // MARK: Ordering and limits
