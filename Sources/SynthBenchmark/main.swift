@@ -1,6 +1,7 @@
 // Measures synthesis: the pipeline app and generated apps of 100 to 20,000 resources.
 // Each measurement runs in a fresh child process, so peak RSS is that case's alone.
-// Usage: SynthBenchmark [--runs N] [--sizes 100,1000,...] [--synth PATH-TO-SYNTH]   (see scripts/bench-synth.sh)
+// Usage: SynthBenchmark [--runs N] [--sizes 100,1000,...] [--synth PATH-TO-SYNTH] [--cdk-python PYTHON [--cdk-runs N]]
+//        (see scripts/bench-synth.sh)
 import AWSResources
 import CloudFormation
 import Foundation
@@ -69,7 +70,7 @@ func measure(_ name: String, output: URL) throws -> Sample {
 }
 
 /// Runs a program to its end in a fresh process: wall time from spawn to exit, the child's peak RSS, its output.
-func spawn(_ path: String, _ arguments: [String]) throws -> (wallMs: Double, maxRSSKiB: Int, output: String) {
+func spawn(_ path: String, _ arguments: [String], quiet: Bool = false) throws -> (wallMs: Double, maxRSSKiB: Int, output: String) {
     var fds: [Int32] = [0, 0]
     guard pipe(&fds) == 0 else { throw NSError(domain: "bench", code: Int(errno)) }
     var actions = posix_spawn_file_actions_t()
@@ -77,6 +78,7 @@ func spawn(_ path: String, _ arguments: [String]) throws -> (wallMs: Double, max
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
     posix_spawn_file_actions_addclose(&actions, fds[0])
+    if quiet { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
@@ -145,12 +147,14 @@ print("synth benchmark: \(runs) runs per case, each in a fresh process; median (
 print("| app | resources | stacks | build ms | validate+render ms | write ms | total ms | process ms | peak RSS MiB | bytes written |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 var points: [(Double, Double)] = []
+var processMedians: [(name: String, ms: Double)] = []
 for name in ["pipeline"] + sizes {
     let samples = try runChild(name, runs: runs)
     let totals = samples.map { $0.buildMs + $0.validateMs + $0.writeMs }
     let resources = samples[0].resources
     let stacks = name == "pipeline" ? 3 : (Int(name)! + 99) / 100
     if name != "pipeline" { points.append((Double(resources), median(totals))) }
+    processMedians.append((name, median(samples.map(\.processMs))))
     print("| \(name) | \(resources) | \(stacks) | \(format(samples.map(\.buildMs))) | \(format(samples.map(\.validateMs))) | \(format(samples.map(\.writeMs))) | \(format(totals)) | \(format(samples.map(\.processMs))) | \(format(samples.map { Double($0.maxRSSKiB) / 1024 })) | \(samples[0].bytes) |")
 }
 // The CLI users run: `synth` writing the pipeline's templates, spawn to exit.
@@ -165,6 +169,24 @@ if let synth = option("--synth") {
         rss.append(Double(child.maxRSSKiB) / 1024)
     }
     print("\n`\(synth)` (pipeline, writes 4 files), spawn to exit: \(format(walls)) ms, peak RSS \(format(rss)) MiB")
+    processMedians[0] = ("pipeline (synth CLI)", median(walls))
+}
+// The same apps in AWS CDK (Python, `app.synth()`), each run a fresh `python3` process: see scripts/cdk-bench-app.py.
+if let python = option("--cdk-python") {
+    let cdkRuns = Int(option("--cdk-runs") ?? "3") ?? 3
+    print("\nAWS CDK (Python) for the same apps, \(cdkRuns) runs each, spawn to exit; median (min–max)")
+    print("| app | this library ms | AWS CDK ms | ratio |")
+    print("|---|---:|---:|---:|")
+    for (name, ours) in processMedians {
+        var walls: [Double] = []
+        for _ in 0..<cdkRuns {
+            let output = temporaryOutput()
+            defer { try? FileManager.default.removeItem(at: output) }
+            let arguments = name.hasPrefix("pipeline") ? ["pipeline", "templates", output.path] : [name, output.path]
+            walls.append(try spawn(python, ["scripts/cdk-bench-app.py"] + arguments, quiet: true).wallMs)
+        }
+        print("| \(name) | \(String(format: "%.1f", ours)) | \(format(walls)) | \(String(format: "%.0f×", median(walls) / ours)) |")
+    }
 }
 if points.count >= 2 {
     let n = Double(points.count)
