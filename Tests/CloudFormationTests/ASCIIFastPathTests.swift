@@ -59,3 +59,84 @@ final class ASCIIFastPathTests: XCTestCase {
         }
     }
 }
+
+/// The byte-buffer JSON writer against the String-concatenating one it replaced (kept here as the reference).
+final class JSONWriterEquivalenceTests: XCTestCase {
+    static func reference(_ value: TemplateValue) -> String {
+        var out = ""
+        write(value, indent: 0, into: &out)
+        return out + "\n"
+    }
+
+    private static func write(_ value: TemplateValue, indent: Int, into out: inout String) {
+        func pad(_ indent: Int) { for _ in 0..<indent { out.append("  ") } }
+        switch value {
+        case .string(let s): writeString(s, into: &out)
+        case .integer(let i): out.append(String(i))
+        case .double(let d): out.append(JSONWriter.formatNumber(d))
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .null: out.append("null")
+        case .array(let items):
+            if items.isEmpty { out.append("[]"); return }
+            out.append("[\n")
+            for (index, item) in items.enumerated() {
+                pad(indent + 1)
+                write(item, indent: indent + 1, into: &out)
+                out.append(index == items.count - 1 ? "\n" : ",\n")
+            }
+            pad(indent)
+            out.append("]")
+        case .object(let members):
+            if members.isEmpty { out.append("{}"); return }
+            out.append("{\n")
+            for (index, member) in members.enumerated() {
+                pad(indent + 1)
+                writeString(member.0, into: &out)
+                out.append(": ")
+                write(member.1, indent: indent + 1, into: &out)
+                out.append(index == members.count - 1 ? "\n" : ",\n")
+            }
+            pad(indent)
+            out.append("}")
+        default:
+            writeString(value.debugDescription, into: &out)
+        }
+    }
+
+    private static func writeString(_ s: String, into out: inout String) {
+        out.append("\"")
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out.append("\\\"")
+            case "\\": out.append("\\\\")
+            case "\n": out.append("\\n")
+            case "\r": out.append("\\r")
+            case "\t": out.append("\\t")
+            case "\u{08}": out.append("\\b")
+            case "\u{0C}": out.append("\\f")
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16, uppercase: false)
+                out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out.append("\"")
+    }
+
+    func testSameBytesAsTheStringWriter() {
+        let controls = String(String.UnicodeScalarView((0..<0x20).map { Unicode.Scalar(UInt8($0)) }))
+        let strings = ["", "plain", "quote \" backslash \\ slash /", controls, "\u{7F}", "ünïcode 名前 🙂", "a\r\nb", String(repeating: "x", count: 5000)]
+        let integers = [0, 9, 10, 99, 100, 12_345, -1, -10, Int.max, Int.min]
+        let doubles = [0.25, -0.5, 1e-7, 3.0, 1e300, .nan, .infinity]
+        var deep: TemplateValue = .object([("leaf", .null)])
+        for level in 0..<40 { deep = level % 2 == 0 ? .object([("level\(level)", deep)]) : .array([.integer(level), deep]) }
+        let values: [TemplateValue] = strings.map(TemplateValue.string) + integers.map(TemplateValue.integer) + doubles.map(TemplateValue.double) + [
+            .bool(true), .bool(false), .null, .array([]), .object([]), deep,
+            .object(strings.map { ($0, .array(strings.map(TemplateValue.string) + integers.map(TemplateValue.integer))) }),
+            .array([.object([("a", .array([.array([]), .object([])]))]), .pseudo(.region), .dynamicReference("{{resolve:ssm:/x}}")]),
+        ]
+        for value in values {
+            XCTAssertEqual(JSONWriter.write(value), Self.reference(value))
+        }
+    }
+}
