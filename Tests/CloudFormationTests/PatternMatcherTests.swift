@@ -74,7 +74,7 @@ final class PatternMatcherTests: XCTestCase {
                       "arn:aws:iam::123456789012:role/x", "é", "ünïcode", "名前", "a\u{2028}", "a\u{85}", "tab\tx", "x\u{0}y",
                       String(repeating: "a", count: 300), String(repeating: "9", count: 20)]
         guard let tree = PatternParser.parse(pattern) else { return values }
-        for _ in 0..<12 {
+        for _ in 0..<6 {
             let base = sample(tree, &random)
             values.append(base)
             for suffix in ["\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\n\n", "\u{85}", " ", "-", "."] { values.append(base + suffix) }
@@ -92,10 +92,10 @@ final class PatternMatcherTests: XCTestCase {
                 values.append(String(characters))
             }
         }
-        // Every ASCII character at up to 8 positions of one sample (first, last, between): the character
-        // classes, member by member.
+        // Every ASCII character at up to 3 positions of one sample (first, middle, last): the character
+        // classes, member by member (testCharacterClassesMatchICUOverASCII covers the class syntax itself).
         let base = Array(sample(tree, &random).unicodeScalars.prefix(64))
-        let positions = base.count <= 8 ? Array(0..<base.count) : (0..<8).map { $0 * (base.count - 1) / 7 }
+        let positions = base.count <= 3 ? Array(0..<base.count) : [0, base.count / 2, base.count - 1]
         for position in positions {
             for replacement in allASCII {
                 var scalars = String.UnicodeScalarView()
@@ -113,11 +113,13 @@ final class PatternMatcherTests: XCTestCase {
         let regex = try? NSRegularExpression(pattern: pattern)
         for value in values {
             let expected = regex.map { $0.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil }
-            XCTAssertEqual(PatternMatcher.firstMatchExists(pattern, in: value), expected,
-                           "pattern \(pattern) on \(value.debugDescription)", file: file, line: line)
             if let subset = PatternMatcher.subsetMatch(pattern, in: value) {
+                // `firstMatchExists` answers with the subset here.
                 XCTAssertEqual(subset, expected, "subset: pattern \(pattern) on \(value.debugDescription)", file: file, line: line)
                 compared += 1
+            } else {
+                XCTAssertEqual(PatternMatcher.firstMatchExists(pattern, in: value), expected,
+                               "pattern \(pattern) on \(value.debugDescription)", file: file, line: line)
             }
         }
         return compared
@@ -136,7 +138,7 @@ final class PatternMatcherTests: XCTestCase {
         }
         // All of today's patterns are in the subset; a new one outside it still works, through ICU.
         XCTAssertEqual(handled, patterns.count, "patterns outside the subset: \(patterns.filter { !PatternMatcher.subsetHandles($0) })")
-        XCTAssertGreaterThan(compared, 40_000)
+        XCTAssertGreaterThan(compared, 20_000)
     }
 
     /// Class escapes, properties and set syntax, member by member over ASCII.
