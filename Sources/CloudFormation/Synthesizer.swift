@@ -263,9 +263,12 @@ struct Synthesizer {
             if !d.isFinite { report.error(owner, property: property, value: String(d), rule: "numbers must be finite") }
             return value
         case .array(let items):
-            return .array(items.enumerated().map { child($0.element, "[\($0.offset)]") })
+            // A literal subtree (no intrinsic, every number finite) resolves to itself: no new tree, no property paths.
+            if Self.resolvesToItself(value) { return value }
+            return .array(items.enumerated().map { Self.resolvesToItself($0.element) ? $0.element : child($0.element, "[\($0.offset)]") })
         case .object(let members):
-            return .object(members.map { ($0.0, child($0.1, $0.0)) })
+            if Self.resolvesToItself(value) { return value }
+            return .object(members.map { Self.resolvesToItself($0.1) ? $0 : ($0.0, child($0.1, $0.0)) })
         case .pseudo(let pseudo):
             return ["Ref": .string(pseudo.rawValue)]
         case .ref(let element):
@@ -319,6 +322,18 @@ struct Synthesizer {
             return .string(text)
         case .conditionFunction(let expression):
             return resolveCondition(expression, in: stack, owner: owner, property: property)
+        }
+    }
+
+    /// Whether `resolve` would return the value unchanged and report nothing: JSON literals all the way down
+    /// with finite numbers.
+    static func resolvesToItself(_ value: TemplateValue) -> Bool {
+        switch value {
+        case .string, .integer, .bool, .null: return true
+        case .double(let d): return d.isFinite
+        case .array(let items): return items.allSatisfy(resolvesToItself)
+        case .object(let members): return members.allSatisfy { resolvesToItself($0.1) }
+        default: return false
         }
     }
 
