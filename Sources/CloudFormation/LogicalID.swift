@@ -7,18 +7,27 @@ public enum LogicalID {
     public static let hiddenIds: Set<String> = ["Resource", "Default"]
 
     static func make(for element: Construct) -> String {
-        var ids: [String] = []
-        var node: Construct? = element
-        while let current = node, !(current is Stack) {
-            ids.append(current.id)
-            node = current.scope
+        // The ids from below the stack down to the element (or from the root when there is no stack), hidden
+        // ids left out, each sanitized, joined; the element's own id when all are hidden. Written into one
+        // buffer by a walk up the tree, without intermediate arrays.
+        var output: [UInt8] = []
+        output.reserveCapacity(32)
+        var visible = 0
+        func visit(_ node: Construct) {
+            if node is Stack { return }
+            if let scope = node.scope { visit(scope) }
+            if !hiddenIdList.contains(node.id) {
+                sanitize(node.id, into: &output)
+                visible += 1
+            }
         }
-        // Compared with `==` (two short ids): cheaper than hashing every id of every path.
-        let visible = ids.reversed().filter { id in !hiddenIds.contains { $0 == id } }
-        var result: [UInt8] = []
-        for id in visible.isEmpty ? [element.id] : visible { sanitize(id, into: &result) }
-        return String(decoding: result, as: UTF8.self)
+        visit(element)
+        if visible == 0 { sanitize(element.id, into: &output) }
+        return String(decoding: output, as: UTF8.self)
     }
+
+    /// `hiddenIds` as a list: two short ids are compared faster than hashed.
+    private static let hiddenIdList = Array(hiddenIds)
 
     /// Keeps ASCII letters and digits; capitalises the letter after a removed character (`model-bucket` → `modelBucket`).
     /// Works on UTF-8 bytes: a non-ASCII scalar is removed like any other non-alphanumeric (each of its bytes is ≥ 0x80).
