@@ -56,6 +56,11 @@ public protocol AnyResource: TemplateElement {
     func addTags(_ tags: [(String, String)])
 }
 
+extension AnyResource {
+    /// A resource type defined outside this library takes no tags unless it says how.
+    public func addTags(_ tags: [(String, String)]) {}
+}
+
 /// One resource in a stack, with typed properties (the L1 layer: a generated `Properties` type per CloudFormation type).
 ///
 /// Properties stay mutable until synthesis, so constructs and grants can add to them after creation.
