@@ -10,6 +10,8 @@ public indirect enum ConditionExpression {
 
 /// A named condition in a stack's `Conditions` section, for `Fn::If` and a resource's `Condition`.
 public final class Condition: TemplateElement {
+    override public var asResource: AnyResource? { nil }
+
     public let expression: ConditionExpression
 
     public init(_ scope: Construct, _ id: String, _ expression: ConditionExpression) {
@@ -23,6 +25,8 @@ public final class Condition: TemplateElement {
 
 /// A stack's `Mappings` entry: a two-level map of strings for `Fn::FindInMap`.
 public final class Mapping: TemplateElement {
+    override public var asResource: AnyResource? { nil }
+
     public let entries: [String: [String: TemplateValue]]
 
     public init(_ scope: Construct, _ id: String, _ entries: [String: [String: TemplateValue]]) {

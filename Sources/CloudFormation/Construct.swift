@@ -65,6 +65,13 @@ open class Construct {
         return result
     }
 
+    /// This construct as a resource, nil for any other construct. A virtual call: the synthesizer asks it of
+    /// every construct, where `as? AnyResource` would look up protocol conformances at run time.
+    public var asResource: AnyResource? { nil }
+
+    /// This construct as a template parameter, nil for any other construct (no dynamic cast, as `asResource`).
+    var asParameter: AnyParameter? { nil }
+
     /// Service rules beyond the registry schema (for example "min capacity must not exceed max capacity").
     /// Override to report problems; called once per construct during synthesis.
     /// This base runs the rules added with `addValidation`; an override calls `super.validate(&report)` to keep them.
@@ -93,4 +100,7 @@ open class TemplateElement: Construct {
 
     /// Pins the logical ID, for example to keep a resource that was created under another path.
     public func overrideLogicalId(_ id: String) { overriddenLogicalId = id }
+
+    /// `Resource` answers itself; a template element defined outside this library may still conform to `AnyResource`.
+    override public var asResource: AnyResource? { self as? AnyResource }
 }

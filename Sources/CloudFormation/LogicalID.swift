@@ -7,33 +7,61 @@ public enum LogicalID {
     public static let hiddenIds: Set<String> = ["Resource", "Default"]
 
     static func make(for element: Construct) -> String {
-        var ids: [String] = []
-        var node: Construct? = element
-        while let current = node, !(current is Stack) {
-            ids.append(current.id)
-            node = current.scope
-        }
-        let visible = ids.reversed().filter { !hiddenIds.contains($0) }
-        return (visible.isEmpty ? [element.id] : visible).map(sanitize).joined()
-    }
-
-    /// Keeps ASCII letters and digits; capitalises the letter after a removed character (`model-bucket` → `modelBucket`).
-    public static func sanitize(_ id: String) -> String {
-        var result = ""
-        var upperNext = false
-        for scalar in id.unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
-                let character = Character(scalar)
-                result.append(upperNext ? Character(character.uppercased()) : character)
-                upperNext = false
-            } else {
-                upperNext = !result.isEmpty
+        // The ids from below the stack down to the element (or from the root when there is no stack), hidden
+        // ids left out, each sanitized, joined; the element's own id when all are hidden. Written into one
+        // buffer by a walk up the tree, without intermediate arrays.
+        var output: [UInt8] = []
+        output.reserveCapacity(32)
+        var visible = 0
+        func visit(_ node: Construct) {
+            if node is Stack { return }
+            if let scope = node.scope { visit(scope) }
+            if !hiddenIdList.contains(node.id) {
+                sanitize(node.id, into: &output)
+                visible += 1
             }
         }
-        return result
+        visit(element)
+        if visible == 0 { sanitize(element.id, into: &output) }
+        return String(decoding: output, as: UTF8.self)
     }
 
+    /// `hiddenIds` as a list: two short ids are compared faster than hashed.
+    private static let hiddenIdList = Array(hiddenIds)
+
+    /// Keeps ASCII letters and digits; capitalises the letter after a removed character (`model-bucket` → `modelBucket`).
+    /// Works on UTF-8 bytes: a non-ASCII scalar is removed like any other non-alphanumeric (each of its bytes is ≥ 0x80).
+    public static func sanitize(_ id: String) -> String {
+        var result: [UInt8] = []
+        sanitize(id, into: &result)
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Appends the sanitized id (the capitalisation rule starts afresh for each id).
+    static func sanitize(_ id: String, into output: inout [UInt8]) {
+        let start = output.count
+        var upperNext = false
+        var index = id.utf8.startIndex
+        let utf8 = id.utf8
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if isASCIIAlphanumeric(byte) {
+                output.append(upperNext && byte >= UInt8(ascii: "a") ? byte - 0x20 : byte)
+                upperNext = false
+            } else {
+                upperNext = output.count > start  // the same for every byte of a removed non-ASCII scalar
+            }
+            index = utf8.index(after: index)
+        }
+    }
+
+    /// ASCII letters and digits only, so the character count is the byte count.
     static func isValid(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 255 && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        !id.isEmpty && id.utf8.count <= 255 && id.utf8.allSatisfy(isASCIIAlphanumeric)
+    }
+
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 }

@@ -4,6 +4,8 @@
 /// Inside one app, use the resource attribute in the other stack instead: the App adds the
 /// output, the export and the `Fn::ImportValue` for you.
 public final class Output: TemplateElement {
+    override public var asResource: AnyResource? { nil }
+
     public let value: TemplateValue
     public var description: String?
     public var exportName: Value<String>?

@@ -9,6 +9,9 @@ public enum ParameterType: String, Sendable {
 
 /// A template parameter. Its `value` is a `Ref` typed by the parameter's type.
 public final class Parameter<T: TemplateLiteral>: TemplateElement {
+    override var asParameter: AnyParameter? { self }
+    override public var asResource: AnyResource? { nil }
+
     public let type: ParameterType
     public var description: String?
     public var defaultValue: TemplateValue?
@@ -49,7 +52,7 @@ public final class Parameter<T: TemplateLiteral>: TemplateElement {
         if let minValue, let maxValue, minValue > maxValue {
             report.error(self, property: "MinValue", value: JSONWriter.formatNumber(minValue), rule: "must not exceed MaxValue (\(JSONWriter.formatNumber(maxValue)))")
         }
-        if let allowedPattern, (try? NSRegularExpression(pattern: allowedPattern)) == nil {
+        if let allowedPattern, !PatternMatcher.isValid(allowedPattern) {
             report.error(self, property: "AllowedPattern", value: allowedPattern, rule: "must be a valid regular expression")
         }
         if type == .number, let defaultValue, let number = Double(templateValue: defaultValue) {
@@ -74,8 +77,7 @@ public final class Parameter<T: TemplateLiteral>: TemplateElement {
         if !allowedValues.isEmpty, !allowedValues.contains(where: { if case .string(text) = $0 { return true } else { return false } }) {
             report.error(self, property: "Default", value: text, rule: "must be one of AllowedValues")
         }
-        if let allowedPattern, let regex = try? NSRegularExpression(pattern: "^(?:\(allowedPattern))$"),
-           regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+        if let allowedPattern, PatternMatcher.firstMatchExists("^(?:\(allowedPattern))$", in: text) == false {
             report.error(self, property: "Default", value: text, rule: "must match AllowedPattern \(allowedPattern)")
         }
     }

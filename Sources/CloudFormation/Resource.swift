@@ -8,6 +8,13 @@ public protocol ResourceProperties {
     func templateProperties() -> TemplateValue
     /// Checks the schema rules (required, enum, pattern, length, range) on literal values.
     func validate(_ issues: inout [PropertyIssue])
+    /// Adds tags (key, value) whose keys the properties do not already have. Types with a `Tags` list of
+    /// key/value pairs implement it; the default ignores them.
+    mutating func addTags(_ tags: [(String, String)])
+}
+
+extension ResourceProperties {
+    public mutating func addTags(_ tags: [(String, String)]) {}
 }
 
 /// A property-level problem found by schema validation, before the construct path is known.
@@ -45,6 +52,13 @@ public protocol AnyResource: TemplateElement {
     var metadata: [(String, TemplateValue)] { get }
     func templateProperties() -> TemplateValue
     func validateProperties(_ issues: inout [PropertyIssue])
+    /// Adds tags (key, value) whose keys the resource does not already have; a type without a `Tags` list ignores them.
+    func addTags(_ tags: [(String, String)])
+}
+
+extension AnyResource {
+    /// A resource type defined outside this library takes no tags unless it says how.
+    public func addTags(_ tags: [(String, String)]) {}
 }
 
 /// One resource in a stack, with typed properties (the L1 layer: a generated `Properties` type per CloudFormation type).
@@ -65,6 +79,8 @@ public final class Resource<Properties: ResourceProperties>: TemplateElement, An
         self.properties = properties
         super.init(scope, id)
     }
+
+    override public var asResource: AnyResource? { self }
 
     public var resourceType: String { Properties.resourceType }
     public var attributeNames: Set<String> { Properties.attributeNames }
@@ -90,4 +106,5 @@ public final class Resource<Properties: ResourceProperties>: TemplateElement, An
 
     public func templateProperties() -> TemplateValue { properties.templateProperties() }
     public func validateProperties(_ issues: inout [PropertyIssue]) { properties.validate(&issues) }
+    public func addTags(_ tags: [(String, String)]) { properties.addTags(tags) }
 }

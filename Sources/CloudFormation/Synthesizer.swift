@@ -38,7 +38,7 @@ struct Synthesizer {
             stack.validate(&report)
             for construct in stack.descendants {
                 construct.validate(&report)
-                if let resource = construct as? AnyResource {
+                if let resource = construct.asResource {
                     var issues: [PropertyIssue] = []
                     resource.validateProperties(&issues)
                     for issue in issues {
@@ -147,23 +147,22 @@ struct Synthesizer {
     private mutating func render(_ stack: Stack, elements: [TemplateElement]) -> RenderedStack {
         var rendered = RenderedStack()
         for element in elements {
-            switch element {
-            case let parameter as AnyParameter:
+            if let parameter = element.asParameter {
                 rendered.parameters.append((parameter.logicalId, parameter.parameterSection))
                 rendered.parameterSummaries.append(.init(
                     name: parameter.logicalId, type: parameter.type.rawValue,
                     defaultValue: parameter.defaultValue.flatMap { if case .string(let s) = $0 { s } else { $0.debugDescription } },
                     description: parameter.description))
-            case let mapping as Mapping:
+            } else if let mapping = element as? Mapping {
                 rendered.mappings.append((mapping.logicalId, .object(mapping.entries.sorted { $0.key < $1.key }.map { top in
                     (top.key, .object(top.value.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
                 })))
-            case let condition as Condition:
+            } else if let condition = element as? Condition {
                 let resolved = resolveCondition(condition.expression, in: stack, owner: condition, property: "Condition")
                 rendered.conditions.append((condition.logicalId, resolved))
-            case let resource as AnyResource:
+            } else if let resource = element.asResource {
                 rendered.resources.append((resource.logicalId, renderResource(resource, in: stack)))
-            case let output as Output:
+            } else if let output = element as? Output {
                 var members: [(String, TemplateValue)] = []
                 if let description = output.description { members.append(("Description", .string(description))) }
                 members.append(("Value", resolve(output.value, in: stack, owner: output, property: "Value")))
@@ -175,8 +174,6 @@ struct Synthesizer {
                 }
                 rendered.outputs.append((output.logicalId, .object(members)))
                 rendered.outputSummaries.append(.init(name: output.logicalId, exportName: output.exportName?.literal))
-            default:
-                break
             }
         }
         return rendered
@@ -241,7 +238,7 @@ struct Synthesizer {
     private static func notAllowedInCondition(_ value: TemplateValue, in stack: Stack) -> String? {
         func first(_ values: [TemplateValue]) -> String? { values.lazy.compactMap { notAllowedInCondition($0, in: stack) }.first }
         switch value {
-        case .ref(let element): return element is AnyResource || element.enclosingStack !== stack ? element.path : nil
+        case .ref(let element): return element.asResource != nil || element.enclosingStack !== stack ? element.path : nil
         case .getAtt(let resource, let attribute): return "\(resource.path).\(attribute)"
         case .importValue: return "Fn::ImportValue"
         case .array(let items): return first(items)
@@ -266,13 +263,16 @@ struct Synthesizer {
             if !d.isFinite { report.error(owner, property: property, value: String(d), rule: "numbers must be finite") }
             return value
         case .array(let items):
-            return .array(items.enumerated().map { child($0.element, "[\($0.offset)]") })
+            // A literal subtree (no intrinsic, every number finite) resolves to itself: no new tree, no property paths.
+            if Self.resolvesToItself(value) { return value }
+            return .array(items.enumerated().map { Self.resolvesToItself($0.element) ? $0.element : child($0.element, "[\($0.offset)]") })
         case .object(let members):
-            return .object(members.map { ($0.0, child($0.1, $0.0)) })
+            if Self.resolvesToItself(value) { return value }
+            return .object(members.map { Self.resolvesToItself($0.1) ? $0 : ($0.0, child($0.1, $0.0)) })
         case .pseudo(let pseudo):
             return ["Ref": .string(pseudo.rawValue)]
         case .ref(let element):
-            guard element is AnyResource || element is AnyParameter else {
+            guard element.asResource != nil || element.asParameter != nil else {
                 report.error(owner, property: property, value: element.path, rule: "Ref must name a resource or a parameter")
                 return ["Ref": .string(element.logicalId)]
             }
@@ -325,6 +325,18 @@ struct Synthesizer {
         }
     }
 
+    /// Whether `resolve` would return the value unchanged and report nothing: JSON literals all the way down
+    /// with finite numbers.
+    static func resolvesToItself(_ value: TemplateValue) -> Bool {
+        switch value {
+        case .string, .integer, .bool, .null: return true
+        case .double(let d): return d.isFinite
+        case .array(let items): return items.allSatisfy(resolvesToItself)
+        case .object(let members): return members.allSatisfy { resolvesToItself($0.1) }
+        default: return false
+        }
+    }
+
     /// `Ref`/`GetAtt` in the same stack, or an import of an export the producer gets.
     private mutating func reference(to element: TemplateElement, attribute: String?, from stack: Stack,
                                     owner: Construct, property: String) -> TemplateValue {
@@ -360,6 +372,10 @@ struct Synthesizer {
     }
 
     private mutating func checkSubPlaceholders(_ template: String, variables: Set<String>, owner: Construct, property: String) {
+        if template.utf8.allSatisfy({ $0 < 0x80 }) {
+            checkASCIISubPlaceholders(template, variables: variables, owner: owner, property: property)
+            return
+        }
         var rest = Substring(template)
         while let open = rest.range(of: "${") {
             let after = rest[open.upperBound...]
@@ -375,6 +391,33 @@ struct Synthesizer {
             if variables.contains(name) || PseudoParameter(rawValue: name) != nil { continue }
             report.error(owner, property: property, value: "${\(name)}",
                          rule: "Fn::Sub placeholder names neither a variable nor a pseudo parameter (dangling reference; pass the value in the variables map)")
+        }
+    }
+
+    /// `checkSubPlaceholders` on ASCII text, by bytes: the same steps (in ASCII, a character is a byte for `$`,
+    /// `{`, `}` and `!`), without Foundation's search or grapheme-aware slicing.
+    private mutating func checkASCIISubPlaceholders(_ template: String, variables: Set<String>, owner: Construct, property: String) {
+        var template = template
+        let (names, unclosed) = template.withUTF8 { bytes -> ([String], Bool) in
+            var names: [String] = []
+            var index = 0
+            while index + 1 < bytes.count {
+                guard bytes[index] == UInt8(ascii: "$"), bytes[index + 1] == UInt8(ascii: "{") else { index += 1; continue }
+                let after = index + 2
+                if after < bytes.count, bytes[after] == UInt8(ascii: "!") { index = after; continue }
+                guard let close = bytes[after...].firstIndex(of: UInt8(ascii: "}")) else { return (names, true) }
+                names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[after..<close]), as: UTF8.self))
+                index = close + 1
+            }
+            return (names, false)
+        }
+        for name in names {
+            if variables.contains(name) || PseudoParameter(rawValue: name) != nil { continue }
+            report.error(owner, property: property, value: "${\(name)}",
+                         rule: "Fn::Sub placeholder names neither a variable nor a pseudo parameter (dangling reference; pass the value in the variables map)")
+        }
+        if unclosed {
+            report.error(owner, property: property, value: "\"\(template)\"", rule: "Fn::Sub has an unclosed ${")
         }
     }
 

@@ -66,12 +66,12 @@ package enum TemplateJSON {
             out += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { out += ", " }
-                JSONWriter.writeString(member.0, into: &out)
+                JSON.writeString(member.0, to: &out)
                 out += ": "
                 write(member.1, into: &out)
             }
             out += "}"
-        case .string(let s): JSONWriter.writeString(s, into: &out)
+        case .string(let s): JSON.writeString(s, to: &out)
         default: out += value.debugDescription
         }
     }

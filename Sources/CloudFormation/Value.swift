@@ -196,5 +196,22 @@ public struct SubInterpolation: StringInterpolationProtocol {
         return .sub(template, variables)
     }
 
-    static func escape(_ s: String) -> String { s.replacingOccurrences(of: "${", with: "${!") }
+    static func escape(_ s: String) -> String {
+        // Nearly every piece has no `$`; ASCII text is scanned by bytes; the rest keeps Foundation's search.
+        guard s.utf8.contains(UInt8(ascii: "$")) else { return s }
+        guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return s.replacingOccurrences(of: "${", with: "${!") }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 4)
+        var previousIsDollar = false
+        for byte in s.utf8 {
+            bytes.append(byte)
+            if previousIsDollar, byte == UInt8(ascii: "{") {
+                bytes.append(UInt8(ascii: "!"))
+                previousIsDollar = false
+            } else {
+                previousIsDollar = byte == UInt8(ascii: "$")
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }

@@ -1,3 +1,4 @@
+import CloudFormation
 import Foundation
 import JSON
 
@@ -222,9 +223,9 @@ struct Rule<T> {
     }
 
     static func pattern(_ pattern: String, _ explanation: String) -> Rule<String> {
-        let regex = try! NSRegularExpression(pattern: pattern)
-        return Rule<String>(text: "\(explanation) (pattern \(pattern))") { value in
-            regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+        Rule<String>(text: "\(explanation) (pattern \(pattern))") { value in
+            guard let matched = PatternMatcher.firstMatchExists(pattern, in: value) else { preconditionFailure("invalid pattern \(pattern)") }
+            return matched
         }
     }
 

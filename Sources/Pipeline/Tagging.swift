@@ -6,8 +6,8 @@ import CloudFormation
 enum Tagging {
     static func apply(_ tags: [(key: String, value: String)], to stack: Stack) {
         guard !tags.isEmpty else { return }
-        for case let resource as TaggableResource in stack.descendants {
-            resource.addTags(tags.map { ($0.key, $0.value) })
-        }
+        let pairs = tags.map { ($0.key, $0.value) }
+        // Every resource takes them; types without a Tags list ignore them (no dynamic cast per construct).
+        for construct in stack.descendants { construct.asResource?.addTags(pairs) }
     }
 }

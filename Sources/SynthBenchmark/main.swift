@@ -1,6 +1,7 @@
 // Measures synthesis: the pipeline app and generated apps of 100 to 20,000 resources.
 // Each measurement runs in a fresh child process, so peak RSS is that case's alone.
-// Usage: swift run -c release SynthBenchmark [--runs N] [--sizes 100,1000,...]   (see scripts/bench-synth.sh)
+// Usage: SynthBenchmark [--runs N] [--sizes 100,1000,...] [--synth PATH-TO-SYNTH] [--cdk-python PYTHON [--cdk-runs N]]
+//        (see scripts/bench-synth.sh)
 import AWSResources
 import CloudFormation
 import Foundation
@@ -13,6 +14,8 @@ struct Sample {
     var bytes: Int
     var maxRSSKiB: Int
     var resources: Int
+    /// Spawn to exit, as the parent sees it: loading, runtime start-up, synthesis, writing and exit.
+    var processMs: Double = 0
 }
 
 func now() -> Double {
@@ -66,26 +69,53 @@ func measure(_ name: String, output: URL) throws -> Sample {
                   resources: synthesis.stacks.reduce(0) { $0 + $1.resourceCount })
 }
 
+/// Runs a program to its end in a fresh process: wall time from spawn to exit, the child's peak RSS, its output.
+func spawn(_ path: String, _ arguments: [String], quiet: Bool = false) throws -> (wallMs: Double, maxRSSKiB: Int, output: String) {
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { throw NSError(domain: "bench", code: Int(errno)) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    posix_spawn_file_actions_addclose(&actions, fds[0])
+    if quiet { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let start = now()
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    close(fds[1])
+    guard spawned == 0 else { close(fds[0]); throw NSError(domain: "bench", code: Int(spawned)) }
+    var output: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = read(fds[0], &buffer, buffer.count)
+        if count <= 0 { break }
+        output += buffer[0..<count]
+    }
+    close(fds[0])
+    var status: Int32 = 0
+    var usage = rusage()
+    _ = wait4(pid, &status, 0, &usage)
+    let wall = now() - start
+    guard status == 0 else { throw NSError(domain: "bench: \(path) \(arguments) exited with \(status)", code: Int(status)) }
+    return (wall, usage.ru_maxrss, String(decoding: output, as: UTF8.self))
+}
+
+func temporaryOutput() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("synth-bench-\(UUID().uuidString)")
+}
+
 func runChild(_ name: String, runs: Int) throws -> [Sample] {
     var samples: [Sample] = []
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     for _ in 0..<runs {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("synth-bench-\(UUID().uuidString)")
+        let output = temporaryOutput()
         defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
-            process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
-        }
-        process.arguments = ["--child", name, "--output", output.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw NSError(domain: "bench", code: Int(process.terminationStatus)) }
-        let fields = String(decoding: data, as: UTF8.self).split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines))! }
+        let child = try spawn(executable, ["--child", name, "--output", output.path])
+        let fields = child.output.split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines))! }
         samples.append(Sample(buildMs: fields[0], validateMs: fields[1], writeMs: fields[2], bytes: Int(fields[3]),
-                              maxRSSKiB: Int(fields[4]), resources: Int(fields[5])))
+                              maxRSSKiB: child.maxRSSKiB, resources: Int(fields[5]), processMs: child.wallMs))
     }
     return samples
 }
@@ -114,16 +144,49 @@ if let child = option("--child") {
 let runs = Int(option("--runs") ?? "5") ?? 5
 let sizes = (option("--sizes") ?? "100,1000,10000,20000").split(separator: ",").map(String.init)
 print("synth benchmark: \(runs) runs per case, each in a fresh process; median (min–max)")
-print("| app | resources | stacks | build ms | validate+render ms | write ms | total ms | peak RSS MiB | bytes written |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| app | resources | stacks | build ms | validate+render ms | write ms | total ms | process ms | peak RSS MiB | bytes written |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 var points: [(Double, Double)] = []
+var processMedians: [(name: String, ms: Double)] = []
 for name in ["pipeline"] + sizes {
     let samples = try runChild(name, runs: runs)
     let totals = samples.map { $0.buildMs + $0.validateMs + $0.writeMs }
     let resources = samples[0].resources
     let stacks = name == "pipeline" ? 3 : (Int(name)! + 99) / 100
     if name != "pipeline" { points.append((Double(resources), median(totals))) }
-    print("| \(name) | \(resources) | \(stacks) | \(format(samples.map(\.buildMs))) | \(format(samples.map(\.validateMs))) | \(format(samples.map(\.writeMs))) | \(format(totals)) | \(format(samples.map { Double($0.maxRSSKiB) / 1024 })) | \(samples[0].bytes) |")
+    processMedians.append((name, median(samples.map(\.processMs))))
+    print("| \(name) | \(resources) | \(stacks) | \(format(samples.map(\.buildMs))) | \(format(samples.map(\.validateMs))) | \(format(samples.map(\.writeMs))) | \(format(totals)) | \(format(samples.map(\.processMs))) | \(format(samples.map { Double($0.maxRSSKiB) / 1024 })) | \(samples[0].bytes) |")
+}
+// The CLI users run: `synth` writing the pipeline's templates, spawn to exit.
+if let synth = option("--synth") {
+    var walls: [Double] = []
+    var rss: [Double] = []
+    for _ in 0..<runs {
+        let output = temporaryOutput()
+        defer { try? FileManager.default.removeItem(at: output) }
+        let child = try spawn(synth, ["--config", "config/pipeline.json", "--output", output.path])
+        walls.append(child.wallMs)
+        rss.append(Double(child.maxRSSKiB) / 1024)
+    }
+    print("\n`\(synth)` (pipeline, writes 4 files), spawn to exit: \(format(walls)) ms, peak RSS \(format(rss)) MiB")
+    processMedians[0] = ("pipeline (synth CLI)", median(walls))
+}
+// The same apps in AWS CDK (Python, `app.synth()`), each run a fresh `python3` process: see scripts/cdk-bench-app.py.
+if let python = option("--cdk-python") {
+    let cdkRuns = Int(option("--cdk-runs") ?? "3") ?? 3
+    print("\nAWS CDK (Python) for the same apps, \(cdkRuns) runs each, spawn to exit; median (min–max)")
+    print("| app | this library ms | AWS CDK ms | ratio |")
+    print("|---|---:|---:|---:|")
+    for (name, ours) in processMedians {
+        var walls: [Double] = []
+        for _ in 0..<cdkRuns {
+            let output = temporaryOutput()
+            defer { try? FileManager.default.removeItem(at: output) }
+            let arguments = name.hasPrefix("pipeline") ? ["pipeline", "templates", output.path] : [name, output.path]
+            walls.append(try spawn(python, ["scripts/cdk-bench-app.py"] + arguments, quiet: true).wallMs)
+        }
+        print("| \(name) | \(String(format: "%.1f", ours)) | \(format(walls)) | \(String(format: "%.0f×", median(walls) / ours)) |")
+    }
 }
 if points.count >= 2 {
     let n = Double(points.count)

@@ -9,8 +9,8 @@ import Testing
         let strings = ["", "plain", "quote \" backslash \\ slash /", "\u{00}\u{01}\u{08}\u{09}\u{0A}\u{0C}\u{0D}\u{1F}\u{7F}",
                        "emoji 😀 模型 é", "\u{2028}\u{2029}", "${AWS::Region}"]
         for text in strings {
-            var template = ""
-            JSONWriter.writeString(text, into: &template)
+            // The template writer's public entry point: the value and a final newline.
+            let template = String(JSONWriter.write(.string(text)).dropLast())
             var json = ""
             JSON.writeString(text, to: &json)
             #expect(template == json, "\(text.debugDescription)")

@@ -1,5 +1,4 @@
 import CloudFormation
-import Foundation
 
 /// The registry schema's rules, applied at synth time to literal values (intrinsics are only known at deploy time).
 /// Generated code calls these, one line per property that has rules.
@@ -38,8 +37,7 @@ public enum SchemaRules {
         if let maxLength, length > maxLength {
             issues.append(PropertyIssue(property: path, value: node.debugDescription, rule: "length must be at most \(maxLength)"))
         }
-        if let pattern, let regex = RegexCache.shared.regex(pattern),
-           regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+        if let pattern, PatternMatcher.firstMatchExists(pattern, in: text) == false {
             issues.append(PropertyIssue(property: path, value: node.debugDescription, rule: "must match pattern \(pattern)"))
         }
     }
@@ -100,8 +98,8 @@ public enum SchemaRules {
 
     /// The keys of a map (`patternProperties`), such as SSM parameter tags; reported at `Tags.<key>`.
     public static func keys(_ map: [String: Value<String>]?, _ path: String, _ issues: inout [PropertyIssue], pattern: String) {
-        guard let map, let regex = RegexCache.shared.regex(pattern) else { return }
-        for key in map.keys.sorted() where regex.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) == nil {
+        guard let map, PatternMatcher.isValid(pattern) else { return }
+        for key in map.keys.sorted() where PatternMatcher.firstMatchExists(pattern, in: key) == false {
             issues.append(PropertyIssue(property: join(path, key), value: TemplateValue.string(key).debugDescription, rule: "key must match pattern \(pattern)"))
         }
     }
@@ -147,23 +145,7 @@ public enum SchemaRules {
     }
 
     /// Whether NSRegularExpression accepts a schema pattern (some use syntax it does not know; those are not enforced).
-    public static func compiles(_ pattern: String) -> Bool { RegexCache.shared.regex(pattern) != nil }
+    public static func compiles(_ pattern: String) -> Bool { PatternMatcher.isValid(pattern) }
 
     private static func format(_ d: Double) -> String { d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d) }
-}
-
-/// Compiled schema patterns, shared by all resources (each compiled once).
-final class RegexCache: @unchecked Sendable {
-    static let shared = RegexCache()
-    private let lock = NSLock()
-    private var compiled: [String: NSRegularExpression?] = [:]
-
-    func regex(_ pattern: String) -> NSRegularExpression? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = compiled[pattern] { return cached }
-        let regex = try? NSRegularExpression(pattern: pattern)
-        compiled[pattern] = regex
-        return regex
-    }
 }

@@ -11,6 +11,5 @@ public protocol TaggableResource: AnyObject {
     func addTags(_ tags: [(String, String)])
 }
 
-extension Resource: TaggableResource where Properties: TaggableProperties {
-    public func addTags(_ tags: [(String, String)]) { properties.addTags(tags) }
-}
+/// `Resource.addTags(_:)` (from `AnyResource`) is the implementation.
+extension Resource: TaggableResource where Properties: TaggableProperties {}
