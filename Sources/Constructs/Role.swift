@@ -17,6 +17,9 @@ public final class Role: Construct {
     public var resource: Resource<IAM.Role> { storedResource }
     private var storedResource: Resource<IAM.Role>!
     public private(set) var statements: [PolicyStatement] = []
+    /// Each statement's `scopeKey` (everything but its actions), computed once: comparing rendered keys on every
+    /// `addToPolicy` made building a role quadratic in its statements.
+    private var scopeKeys: [String] = []
     private let policyName: String
 
     /// A role that `service` (for example `lambda.amazonaws.com`) may assume, limited to this account.
@@ -37,7 +40,7 @@ public final class Role: Construct {
     /// existing statement extends it, so two grants on one key give one statement.
     public func addToPolicy(_ statement: PolicyStatement) {
         let scope = statement.scopeKey
-        if let index = statements.firstIndex(where: { $0.scopeKey == scope }) {
+        if let index = scopeKeys.firstIndex(of: scope) {
             let missing = statement.actions.filter { !statements[index].actions.contains($0) }
             if missing.isEmpty { return }
             if Set(statement.actions).isSuperset(of: statements[index].actions) {
@@ -47,6 +50,7 @@ public final class Role: Construct {
             }
         }
         statements.append(statement)
+        scopeKeys.append(scope)
         updatePolicy()
     }
 

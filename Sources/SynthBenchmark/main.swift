@@ -14,6 +14,7 @@ struct Sample {
     var bytes: Int
     var maxRSSKiB: Int
     var resources: Int
+    var stacks: Int
     /// Spawn to exit, as the parent sees it: loading, runtime start-up, synthesis, writing and exit.
     var processMs: Double = 0
 }
@@ -66,7 +67,7 @@ func measure(_ name: String, output: URL) throws -> Sample {
     getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
     return Sample(buildMs: built - start, validateMs: validated - built, writeMs: written - validated,
                   bytes: synthesis.files.reduce(0) { $0 + $1.contents.utf8.count }, maxRSSKiB: usage.ru_maxrss,
-                  resources: synthesis.stacks.reduce(0) { $0 + $1.resourceCount })
+                  resources: synthesis.stacks.reduce(0) { $0 + $1.resourceCount }, stacks: synthesis.stacks.count)
 }
 
 /// Runs a program to its end in a fresh process: wall time from spawn to exit, the child's peak RSS, its output.
@@ -115,7 +116,7 @@ func runChild(_ name: String, runs: Int) throws -> [Sample] {
         let child = try spawn(executable, ["--child", name, "--output", output.path])
         let fields = child.output.split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines))! }
         samples.append(Sample(buildMs: fields[0], validateMs: fields[1], writeMs: fields[2], bytes: Int(fields[3]),
-                              maxRSSKiB: child.maxRSSKiB, resources: Int(fields[5]), processMs: child.wallMs))
+                              maxRSSKiB: child.maxRSSKiB, resources: Int(fields[5]), stacks: Int(fields[6]), processMs: child.wallMs))
     }
     return samples
 }
@@ -137,7 +138,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 
 if let child = option("--child") {
     let sample = try measure(child, output: URL(fileURLWithPath: option("--output")!))
-    print(sample.buildMs, sample.validateMs, sample.writeMs, sample.bytes, sample.maxRSSKiB, sample.resources)
+    print(sample.buildMs, sample.validateMs, sample.writeMs, sample.bytes, sample.maxRSSKiB, sample.resources, sample.stacks)
     exit(0)
 }
 
@@ -152,7 +153,7 @@ for name in ["pipeline"] + sizes {
     let samples = try runChild(name, runs: runs)
     let totals = samples.map { $0.buildMs + $0.validateMs + $0.writeMs }
     let resources = samples[0].resources
-    let stacks = name == "pipeline" ? 3 : (Int(name)! + 99) / 100
+    let stacks = samples[0].stacks
     if name != "pipeline" { points.append((Double(resources), median(totals))) }
     processMedians.append((name, median(samples.map(\.processMs))))
     print("| \(name) | \(resources) | \(stacks) | \(format(samples.map(\.buildMs))) | \(format(samples.map(\.validateMs))) | \(format(samples.map(\.writeMs))) | \(format(totals)) | \(format(samples.map(\.processMs))) | \(format(samples.map { Double($0.maxRSSKiB) / 1024 })) | \(samples[0].bytes) |")
@@ -168,7 +169,7 @@ if let synth = option("--synth") {
         walls.append(child.wallMs)
         rss.append(Double(child.maxRSSKiB) / 1024)
     }
-    print("\n`\(synth)` (pipeline, writes 4 files), spawn to exit: \(format(walls)) ms, peak RSS \(format(rss)) MiB")
+    print("\n`\(synth)` (pipeline, writes its templates and manifest), spawn to exit: \(format(walls)) ms, peak RSS \(format(rss)) MiB")
     processMedians[0] = ("pipeline (synth CLI)", median(walls))
 }
 // The same apps in AWS CDK (Python, `app.synth()`), each run a fresh `python3` process: see scripts/cdk-bench-app.py.
