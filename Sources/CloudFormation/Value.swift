@@ -215,3 +215,10 @@ public struct SubInterpolation: StringInterpolationProtocol {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension DefaultStringInterpolation {
+    /// A `Value` interpolated into a plain `String` would put its debug form (`Value<String>(node: …)`) into the
+    /// template without any error; a `Value<String>` literal's own interpolation builds the `Fn::Sub` that was meant.
+    @available(*, deprecated, message: "interpolating a Value into a plain String writes its debug form; make the literal a Value<String>, whose interpolation builds an Fn::Sub")
+    public mutating func appendInterpolation<T>(_ value: Value<T>) { appendInterpolation(String(describing: value)) }
+}
