@@ -54,9 +54,11 @@ let package = Package(
         .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI", "CloudFormation", "AWSResources"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "HTTPClient", "LambdaRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "HTTPClient"]),
-        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "AWSCore", "LambdaRuntime"],
+        // Shared by the handlers' integration tests: the bootstrap through the local Runtime API, moto's signature checking.
+        .target(name: "LambdaTestSupport", dependencies: ["AWSCore"], path: "Tests/LambdaTestSupport"),
+        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "AWSCore", "LambdaRuntime", "LambdaTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "PredictTests", dependencies: ["Predict", "AWSCore", "LambdaRuntime", "HTTPClient"]),
-        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "AWSCore", "LambdaRuntime", "HTTPClient"]),
+        .testTarget(name: "PredictTests", dependencies: ["Predict", "AWSCore", "LambdaRuntime", "HTTPClient", "LambdaTestSupport"]),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "AWSCore", "LambdaRuntime", "HTTPClient", "LambdaTestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import AWSCore
 import Foundation
+import LambdaTestSupport
 import XCTest
 
 /// The built static `bootstrap` with `_HANDLER=predict`, through the local Runtime API (scripts/local-runtime-api.py), against
@@ -13,8 +14,6 @@ import XCTest
 /// never answers an error (no ModelError, throttling or 5XX: the unit tests cover those). DescribeEndpoint knows only
 /// endpoints created in moto.
 final class PredictBootstrapIntegrationTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     struct Run {
         var status: Int32
         /// One per event: the function URL response (`statusCode`, `headers`, `body` parsed) or an /error.
@@ -32,16 +31,12 @@ final class PredictBootstrapIntegrationTests: XCTestCase {
     }
 
     func bootstrap() throws -> String {
-        guard let path = ProcessInfo.processInfo.environment["LAMBDA_BOOTSTRAP"], FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("LAMBDA_BOOTSTRAP is not set to the built static bootstrap (scripts/package-lambda.sh; .ci/run sets it)")
-        }
+        guard let path = LocalLambda.bootstrap else { throw XCTSkip(LocalLambda.bootstrapMissing) }
         return path
     }
 
     func moto() throws -> Endpoint {
-        guard let url = ProcessInfo.processInfo.environment["MOTO_ENDPOINT"], let endpoint = Endpoint(url: url) else {
-            throw XCTSkip("MOTO_ENDPOINT is not set to a running moto_server (scripts/ci-lambda.sh starts one)")
-        }
+        guard let endpoint = LocalLambda.moto else { throw XCTSkip(LocalLambda.motoMissing) }
         return endpoint
     }
 
@@ -58,70 +53,23 @@ final class PredictBootstrapIntegrationTests: XCTestCase {
     }
 
     func run(events: [String], environment: [String: String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", Self.root.appendingPathComponent("scripts/local-runtime-api.py").path, "--bootstrap", try bootstrap(), "--timeout", "30"]
-        for event in events { arguments += ["--event", event] }
-        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["--env", "\(key)=\(value)"] }
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "ENDPOINT_NAME", "API_MAX_ITEMS", "API_MAX_CHARS"] {
-            env[key] = nil
-        }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let results = String(decoding: outData, as: UTF8.self).split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-        return Run(status: process.terminationStatus, results: results, log: String(decoding: errData, as: UTF8.self))
+        let run = try LocalLambda.run(bootstrap: try bootstrap(), events: events, environment: environment)
+        return Run(status: run.status, results: run.results, log: run.log)
     }
 
-    /// An IAM user with a key in moto; signature checking is switched on (and off again by `authOff`).
+    /// An IAM user with a key in moto; signature checking is switched on, and off again when the test ends.
     func motoCredentials(_ endpoint: Endpoint) throws -> Credentials {
-        // Another test may have left checking on (the registrar's does): the setup calls below are unsigned by a known key.
-        try motoAPI(endpoint, "/moto-api/reset-auth", contentType: "text/plain", body: "inf")
-        let iam = AWSClient(endpoint: endpoint, signer: SigV4Signer(credentials: Credentials(accessKeyId: "AKIDSETUP", secretAccessKey: "setup"),
-                                                                    region: "us-east-1", service: "iam"), caFile: nil)
-        func call(_ query: String) throws -> String {
-            try iam.post(headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array((query + "&Version=2010-05-08").utf8),
-                         deadline: Date().timeIntervalSince1970 + 10).bodyText
-        }
-        let user = "predict-\(UUID().uuidString.prefix(8))"
-        _ = try call("Action=CreateUser&UserName=\(user)")
-        _ = try call("Action=PutUserPolicy&UserName=\(user)&PolicyName=all&PolicyDocument="
-            + SigV4Signer.encode(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#, keepSlash: false))
-        let xml = try call("Action=CreateAccessKey&UserName=\(user)")
-        func element(_ name: String) -> String? {
-            guard let open = xml.range(of: "<\(name)>"), let close = xml.range(of: "</\(name)>") else { return nil }
-            return String(xml[open.upperBound..<close.lowerBound])
-        }
-        let credentials = Credentials(accessKeyId: try XCTUnwrap(element("AccessKeyId")), secretAccessKey: try XCTUnwrap(element("SecretAccessKey")))
-        try motoAPI(endpoint, "/moto-api/reset-auth", contentType: "text/plain", body: "0")
-        addTeardownBlock { try? self.motoAPI(endpoint, "/moto-api/reset-auth", contentType: "text/plain", body: "inf") }
+        let credentials = try LocalLambda.createUser(at: endpoint, named: "predict")
+        try LocalLambda.signatureChecking(true, at: endpoint)
+        addTeardownBlock { try? LocalLambda.signatureChecking(false, at: endpoint) }
         return credentials
-    }
-
-    func motoAPI(_ endpoint: Endpoint, _ path: String, contentType: String, body: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-fs", "-X", "POST", "-H", "Content-Type: \(contentType)", "--data-binary", body, "\(endpoint)\(path)"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "POST \(path)")
     }
 
     /// Queues InvokeEndpoint answers in moto (for us-west-2; moto's default would be us-east-1).
     func queue(_ endpoint: Endpoint, _ answers: [(body: String, variant: String)]) throws {
         let results = answers.map { ["Body": $0.body, "ContentType": "application/json", "InvokedProductionVariant": $0.variant] }
         let body = try JSONSerialization.data(withJSONObject: ["account_id": "123456789012", "region": "us-west-2", "results": results])
-        try motoAPI(endpoint, "/moto-api/static/sagemaker/endpoint-results", contentType: "application/json", body: String(decoding: body, as: UTF8.self))
+        try LocalLambda.motoAPI(endpoint, "/moto-api/static/sagemaker/endpoint-results", contentType: "application/json", body: String(decoding: body, as: UTF8.self))
     }
 
     func environment(_ endpoint: Endpoint, _ credentials: Credentials, endpointName: String) -> [String: String] {

@@ -1,59 +1,22 @@
 import AWSCore
 import Foundation
+import LambdaTestSupport
 import XCTest
 
 /// The built static `bootstrap` against the project's local Runtime API (scripts/local-runtime-api.py) and against moto_server
 /// with SigV4 checking on. Run by .ci/run (scripts/ci-lambda.sh sets LAMBDA_BOOTSTRAP and MOTO_ENDPOINT); skipped otherwise.
 final class BootstrapIntegrationTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/s3-events")
 
-    struct Run {
-        var status: Int32
-        var results: [[String: Any]]
-        var connections: Int
-        var log: String
-    }
-
     func bootstrap() throws -> String {
-        guard let path = ProcessInfo.processInfo.environment["LAMBDA_BOOTSTRAP"], FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("LAMBDA_BOOTSTRAP is not set to the built static bootstrap (scripts/package-lambda.sh; .ci/run sets it)")
-        }
+        guard let path = LocalLambda.bootstrap else { throw XCTSkip(LocalLambda.bootstrapMissing) }
         return path
     }
 
-    func writeEvent(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("event-\(UUID().uuidString).json")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
+    func writeEvent(_ text: String) throws -> String { try LocalLambda.eventFile(text) }
 
-    func run(events: [String], environment: [String: String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", Self.root.appendingPathComponent("scripts/local-runtime-api.py").path, "--bootstrap", try bootstrap(), "--timeout", "20"]
-        for event in events { arguments += ["--event", event] }
-        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["--env", "\(key)=\(value)"] }
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["SSM_PARAMETER_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "METRICS_NAMESPACE"] { env[key] = nil }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let log = String(decoding: errData, as: UTF8.self)
-        let results = String(decoding: outData, as: UTF8.self).split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-        let connections = log.split(separator: "\n").compactMap { line -> Int? in
-            guard line.hasPrefix("{\"connections\"") else { return nil }
-            return (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["connections"] as? Int
-        }.last ?? -1
-        return Run(status: process.terminationStatus, results: results, connections: connections, log: log)
+    func run(events: [String], environment: [String: String]) throws -> LocalLambda.Run {
+        try LocalLambda.run(bootstrap: try bootstrap(), events: events, environment: environment, timeoutSeconds: 20)
     }
 
     let baseEnvironment = ["_HANDLER": "registrar", "SSM_PARAMETER_NAME": "/mlops/model", "AWS_REGION": "us-west-2", "AWS_ACCESS_KEY_ID": "AKIDTEST",
@@ -99,37 +62,14 @@ final class BootstrapIntegrationTests: XCTestCase {
     // MARK: moto, with SigV4 checking on
 
     func moto() throws -> Endpoint {
-        guard let url = ProcessInfo.processInfo.environment["MOTO_ENDPOINT"], let endpoint = Endpoint(url: url) else {
-            throw XCTSkip("MOTO_ENDPOINT is not set to a running moto_server (scripts/ci-lambda.sh starts one)")
-        }
+        guard let endpoint = LocalLambda.moto else { throw XCTSkip(LocalLambda.motoMissing) }
         return endpoint
     }
 
     /// Creates an IAM user with a key in moto, then turns signature checking on. Returns the key.
     func motoCredentials(_ endpoint: Endpoint) throws -> Credentials {
-        let iam = AWSClient(endpoint: endpoint, signer: SigV4Signer(credentials: Credentials(accessKeyId: "AKIDSETUP", secretAccessKey: "setup"),
-                                                                    region: "us-east-1", service: "iam"), caFile: nil)
-        func call(_ query: String) throws -> String {
-            try iam.post(headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array((query + "&Version=2010-05-08").utf8),
-                         deadline: Date().timeIntervalSince1970 + 10).bodyText
-        }
-        let user = "registrar-\(UUID().uuidString.prefix(8))"
-        _ = try call("Action=CreateUser&UserName=\(user)")
-        _ = try call("Action=PutUserPolicy&UserName=\(user)&PolicyName=all&PolicyDocument="
-            + SigV4Signer.encode(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#, keepSlash: false))
-        let xml = try call("Action=CreateAccessKey&UserName=\(user)")
-        func element(_ name: String) -> String? {
-            guard let open = xml.range(of: "<\(name)>"), let close = xml.range(of: "</\(name)>") else { return nil }
-            return String(xml[open.upperBound..<close.lowerBound])
-        }
-        let credentials = Credentials(accessKeyId: try XCTUnwrap(element("AccessKeyId")), secretAccessKey: try XCTUnwrap(element("SecretAccessKey")))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-fs", "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "0", "\(endpoint)/moto-api/reset-auth"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "moto auth switched on")
+        let credentials = try LocalLambda.createUser(at: endpoint, named: "registrar")
+        try LocalLambda.signatureChecking(true, at: endpoint)
         return credentials
     }
 

@@ -1,5 +1,6 @@
 import AWSCore
 import Foundation
+import LambdaTestSupport
 import XCTest
 
 /// The registry through the built static `bootstrap` against moto with SigV4 checking on: S3 GetObject/ListObjectsV2,
@@ -53,18 +54,6 @@ extension BootstrapIntegrationTests {
     func testRegistryInMotoWithSignatureChecking() throws {
         let endpoint = try moto()
         _ = try bootstrap()
-        /// moto's signature checking on ("0") or off ("inf").
-        func auth(_ value: String) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["curl", "-fs", "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", value, "\(endpoint)/moto-api/reset-auth"]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0)
-        }
-        // Another test may have left signature checking on: off for creating this test's user, which turns it on again.
-        try auth("inf")
         let credentials = try motoCredentials(endpoint)
         let moto = MotoSession(endpoint: endpoint, credentials: credentials)
         let suffix = UUID().uuidString.prefix(8).lowercased()
@@ -78,7 +67,7 @@ extension BootstrapIntegrationTests {
                            "AWS_ENDPOINT_URL": endpoint.description, "METRICS_NAMESPACE": "MLOps/RegistryTest",
                            "MODEL_PACKAGE_GROUP": group, "MODEL_IMAGE_URI": "763104351884.dkr.ecr.us-west-2.amazonaws.com/hf:1",
                            "PRIMARY_METRIC": "f1", "METRICS_WAIT_SECONDS": "0", "ALARM_TOPIC_ARN": topic]
-        func deliver(_ events: [String], _ environment: [String: String] = environment) throws -> Run {
+        func deliver(_ events: [String], _ environment: [String: String] = environment) throws -> LocalLambda.Run {
             let run = try run(events: events, environment: environment)
             XCTAssertEqual(run.status, 0, run.log)
             return run
@@ -109,17 +98,17 @@ extension BootstrapIntegrationTests {
         // so the metrics file's event, which lists the directory, runs with checking off.
         let metricsETag = try moto.put(bucket, "models/v4/metrics.json", #"{"metrics": {"f1": 0.90}}"#)
         let metricsEvent = try s3Event(bucket: bucket, key: "models/v4/metrics.json", eTag: metricsETag)
-        try auth("inf")
+        try LocalLambda.signatureChecking(false, at: endpoint)
         let early = try deliver([metricsEvent])
-        try auth("0")
+        try LocalLambda.signatureChecking(true, at: endpoint)
         XCTAssertTrue((early.results.first?["body"] as? String)?.contains("its upload registers the version") == true, "\(early.results)")
         let archiveETag = try moto.put(bucket, "models/v4/model.tar.gz", "weights v4")
         let archiveEvent = try s3Event(bucket: bucket, key: "models/v4/model.tar.gz", eTag: archiveETag)
         // The same archive event twice (S3 delivers at least once), then the metrics event again: one version.
         _ = try deliver([archiveEvent, archiveEvent])
-        try auth("inf")
+        try LocalLambda.signatureChecking(false, at: endpoint)
         let late = try deliver([metricsEvent])
-        try auth("0")
+        try LocalLambda.signatureChecking(true, at: endpoint)
         XCTAssertTrue((late.results.first?["body"] as? String)?.contains("already registered") == true, "\(late.results)")
         packages = try moto.packages(group)
         XCTAssertEqual(packages.count, 4)

@@ -1,5 +1,6 @@
 import AWSCore
 import Foundation
+import LambdaTestSupport
 import XCTest
 
 /// The built static `bootstrap` with `_HANDLER=rollout` against moto_server (signature checking on), through the project's local
@@ -7,26 +8,10 @@ import XCTest
 /// (scripts/ci-lambda.sh sets LAMBDA_BOOTSTRAP and MOTO_ENDPOINT); skipped otherwise. The whole pipeline's rollout is in
 /// scripts/e2e-local.sh.
 final class RolloutBootstrapIntegrationTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     func prerequisites() throws -> (bootstrap: String, moto: Endpoint) {
-        guard let path = ProcessInfo.processInfo.environment["LAMBDA_BOOTSTRAP"], FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("LAMBDA_BOOTSTRAP is not set to the built static bootstrap (scripts/package-lambda.sh; .ci/run sets it)")
-        }
-        guard let url = ProcessInfo.processInfo.environment["MOTO_ENDPOINT"], let endpoint = Endpoint(url: url) else {
-            throw XCTSkip("MOTO_ENDPOINT is not set to a running moto_server (scripts/ci-lambda.sh starts one)")
-        }
+        guard let path = LocalLambda.bootstrap else { throw XCTSkip(LocalLambda.bootstrapMissing) }
+        guard let endpoint = LocalLambda.moto else { throw XCTSkip(LocalLambda.motoMissing) }
         return (path, endpoint)
-    }
-
-    func motoAuth(_ endpoint: Endpoint, _ mode: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-fs", "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", mode, "\(endpoint)/moto-api/reset-auth"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "moto auth \(mode)")
     }
 
     func client(_ endpoint: Endpoint, _ credentials: Credentials, _ service: String) -> AWSClient {
@@ -37,50 +22,20 @@ final class RolloutBootstrapIntegrationTests: XCTestCase {
 
     /// With checking off: an IAM user with a key, the model parameter and a stack that uses it; then checking on.
     func setUp(_ endpoint: Endpoint, parameter: String, stack: String) throws -> Credentials {
-        try motoAuth(endpoint, "inf")
-        let setup = Credentials(accessKeyId: "AKIDSETUP", secretAccessKey: "setup")
-        let iam = AWSClient(endpoint: endpoint, signer: SigV4Signer(credentials: setup, region: "us-east-1", service: "iam"), caFile: nil)
-        let user = "rollout-\(UUID().uuidString.prefix(8))"
-        _ = try iam.queryCall(action: "CreateUser", version: "2010-05-08", [("UserName", user)], deadline: deadline)
-        _ = try iam.queryCall(action: "PutUserPolicy", version: "2010-05-08", [("UserName", user), ("PolicyName", "all"), ("PolicyDocument",
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)], deadline: deadline)
-        let key = try XMLNode.parse(iam.queryCall(action: "CreateAccessKey", version: "2010-05-08", [("UserName", user)], deadline: deadline).body)
-        let credentials = Credentials(accessKeyId: try XCTUnwrap(key.first("AccessKeyId")?.text), secretAccessKey: try XCTUnwrap(key.first("SecretAccessKey")?.text))
+        let credentials = try LocalLambda.createUser(at: endpoint, named: "rollout")
         try SSMClient(client: client(endpoint, credentials, "ssm")).putParameter(name: parameter, value: "s3://models/models/v1/model.tar.gz", deadline: deadline)
         let template = #"{"Parameters": {"ModelDataUrl": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "\#(parameter)"}, "Stage": {"Type": "String"}},"#
             + #" "Resources": {"Served": {"Type": "AWS::SSM::Parameter", "Properties": {"Name": "\#(parameter)-served", "Type": "String", "Value": {"Ref": "ModelDataUrl"}}}}}"#
         _ = try client(endpoint, credentials, "cloudformation").queryCall(action: "CreateStack", version: "2010-05-15", [
             ("StackName", stack), ("TemplateBody", template), ("Parameters.member.1.ParameterKey", "Stage"), ("Parameters.member.1.ParameterValue", "test"),
         ], deadline: deadline)
-        try motoAuth(endpoint, "0")
+        try LocalLambda.signatureChecking(true, at: endpoint)
         return credentials
     }
 
     func run(_ bootstrap: String, events: [String], environment: [String: String]) throws -> (results: [[String: Any]], log: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", Self.root.appendingPathComponent("scripts/local-runtime-api.py").path, "--bootstrap", bootstrap, "--timeout", "30"]
-        for event in events {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("ssm-event-\(UUID().uuidString).json")
-            try event.write(to: url, atomically: true, encoding: .utf8)
-            arguments += ["--event", url.path]
-        }
-        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["--env", "\(key)=\(value)"] }
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "METRICS_NAMESPACE", "ALARM_TOPIC_ARN"] { env[key] = nil }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let results = String(decoding: outData, as: UTF8.self).split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-        return (results, String(decoding: errData, as: UTF8.self))
+        let run = try LocalLambda.run(bootstrap: bootstrap, events: try events.map(LocalLambda.eventFile), environment: environment)
+        return (run.results, run.log)
     }
 
     func body(_ result: [String: Any]?) -> [String: Any] {
@@ -95,7 +50,7 @@ final class RolloutBootstrapIntegrationTests: XCTestCase {
         let stack = "RolloutTest-\(id)"
         let credentials = try setUp(endpoint, parameter: parameter, stack: stack)
         // Checking off again afterwards: other tests set up their users against the same moto with checking off.
-        defer { try? motoAuth(endpoint, "inf") }
+        defer { try? LocalLambda.signatureChecking(false, at: endpoint) }
         let ssm = SSMClient(client: client(endpoint, credentials, "ssm"))
         XCTAssertEqual(try ssm.getParameter(name: "\(parameter)-served", deadline: deadline)?.value, "s3://models/models/v1/model.tar.gz")
         try ssm.putParameter(name: parameter, value: "s3://models/models/v2/model.tar.gz", deadline: deadline)
