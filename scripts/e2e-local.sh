@@ -345,6 +345,11 @@ PY2
   auth inf
   rollout_status=$(python3 -c 'import json,sys; print(json.loads(json.loads(open(sys.argv[1]).readline())["body"])["status"])' "$work/rollout-$label.out")
 }
+rolls_out() { # label key: the rollout handler succeeds and the endpoint then serves s3://$bucket/key
+  rollout "$1"
+  [ "$rollout_status" = succeeded ] || fail "rollout answered $rollout_status: $(cat "$work/rollout-$1.out")"
+  serving; [ "$model_url" = "s3://$bucket/$2" ] || fail "the endpoint serves $model_url, expected s3://$bucket/$2"
+}
 serving() { # sets model_url, the URI the endpoint serves: endpoint → endpoint config → model → ModelDataUrl, equal to the stack parameter
   # (scripts/moto-server-e2e.py closes two moto gaps that would otherwise leave the endpoint on the deleted model)
   stack_value=$(aws cloudformation describe-stacks --stack-name SentimentEndpointStack --query "Stacks[0].Parameters[?ParameterKey=='ModelDataUrl'].ParameterValue | [0]" --output text)
@@ -377,9 +382,7 @@ parameter_is "$key2"
 ok "$parameter = s3://$bucket/$key2"
 
 step "v2 rolls out: the rollout handler updates the endpoint stack"
-rollout v2
-[ "$rollout_status" = succeeded ] || fail "rollout answered $rollout_status: $(cat "$work/rollout-v2.out")"
-serving; [ "$model_url" = "s3://$bucket/$key2" ] || fail "the endpoint serves $model_url, expected s3://$bucket/$key2"
+rolls_out v2 "$key2"
 [ "$(aws cloudformation describe-stacks --stack-name SentimentEndpointStack --query 'Stacks[0].StackStatus' --output text)" = UPDATE_COMPLETE ] || fail "stack is not UPDATE_COMPLETE"
 if aws sagemaker describe-model --model-name "$model1" >/dev/null 2>&1; then fail "old model $model1 still exists"; fi
 metrics=$(aws cloudwatch list-metrics --namespace MLOps/ModelRollout --query 'Metrics[].MetricName' --output text)
@@ -459,9 +462,7 @@ parameter_is "$key3"
 ok "$parameter = s3://$bucket/$key3"
 
 step "v3 rolls out: the rollout handler updates the endpoint stack"
-rollout v3
-[ "$rollout_status" = succeeded ] || fail "rollout answered $rollout_status: $(cat "$work/rollout-v3.out")"
-serving; [ "$model_url" = "s3://$bucket/$key3" ] || fail "the endpoint serves $model_url, expected s3://$bucket/$key3"
+rolls_out v3 "$key3"
 ok "serves v3 via $via"
 
 step "deploy MonitoringStack (dashboard)"

@@ -37,10 +37,14 @@ public final class Function: Construct, Grantable {
         public var logRetentionDays: Int
         public var maximumRetryAttempts: Int
         public var maximumEventAgeSeconds: Int
+        /// Whether anything invokes the function asynchronously (S3, EventBridge, SNS): only then do the dead-letter
+        /// queue and the retry settings (`maximumRetryAttempts`, `maximumEventAgeSeconds`) apply. A function called only
+        /// synchronously (a function URL, an API) gets neither, instead of a queue nothing ever writes to.
+        public var invokedAsynchronously: Bool
 
         public init(functionName: String? = nil, description: String? = nil, architecture: Architecture = .arm64, memoryMiB: Int = 256,
                     timeoutSeconds: Int = 30, reservedConcurrency: Int? = nil, logRetentionDays: Int = 30,
-                    maximumRetryAttempts: Int = 2, maximumEventAgeSeconds: Int = 3600) {
+                    maximumRetryAttempts: Int = 2, maximumEventAgeSeconds: Int = 3600, invokedAsynchronously: Bool = true) {
             self.functionName = functionName
             self.description = description
             self.architecture = architecture
@@ -50,6 +54,7 @@ public final class Function: Construct, Grantable {
             self.logRetentionDays = logRetentionDays
             self.maximumRetryAttempts = maximumRetryAttempts
             self.maximumEventAgeSeconds = maximumEventAgeSeconds
+            self.invokedAsynchronously = invokedAsynchronously
         }
     }
 
@@ -59,12 +64,12 @@ public final class Function: Construct, Grantable {
     private var storedRole: Role!
     public var logGroup: Resource<Logs.LogGroup> { storedLogGroup }
     private var storedLogGroup: Resource<Logs.LogGroup>!
-    public var deadLetterQueue: Queue { storedDeadLetterQueue }
-    private var storedDeadLetterQueue: Queue!
+    /// Failed asynchronous invocations; nil for a function invoked only synchronously.
+    public private(set) var deadLetterQueue: Queue?
     public var resource: Resource<Lambda.Function> { storedResource }
     private var storedResource: Resource<Lambda.Function>!
-    public var invokeConfig: Resource<Lambda.EventInvokeConfig> { storedInvokeConfig }
-    private var storedInvokeConfig: Resource<Lambda.EventInvokeConfig>!
+    /// Retries and maximum event age of asynchronous invocations; nil for a function invoked only synchronously.
+    public private(set) var invokeConfig: Resource<Lambda.EventInvokeConfig>?
     private var environment: [(String, Value<String>)] = []
     private let handler: String?
 
@@ -97,13 +102,16 @@ public final class Function: Construct, Grantable {
         logGroup.deletionPolicy = .retain
         logGroup.updateReplacePolicy = .retain
         role.addToPolicy(PolicyStatement(actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroup.attrArn]))
-        storedDeadLetterQueue = Queue(self, "DeadLetterQueue", key: key)
-        deadLetterQueue.grantSendMessages(role)
+        if settings.invokedAsynchronously {
+            let queue = Queue(self, "DeadLetterQueue", key: key)
+            queue.grantSendMessages(role)
+            deadLetterQueue = queue
+        }
         key?.grantDecrypt(role)
         storedResource = Resource(self, "Resource", Lambda.Function(
             architectures: [Value(settings.architecture.rawValue)],
             code: Lambda.Function.Code(s3Bucket: code.bucket, s3Key: code.key),
-            deadLetterConfig: Lambda.Function.DeadLetterConfig(targetArn: deadLetterQueue.arn),
+            deadLetterConfig: deadLetterQueue.map { Lambda.Function.DeadLetterConfig(targetArn: $0.arn) },
             description: settings.description.map { Value($0) },
             functionName: settings.functionName.map { Value($0) },
             handler: self.handler.map { Value($0) },
@@ -116,11 +124,13 @@ public final class Function: Construct, Grantable {
             timeout: Value(settings.timeoutSeconds)))
         // The role's policy is inline, so it exists before the function; `LoggingConfig.LogGroup` refers to the
         // log group, so CloudFormation creates it first too (else Lambda would create one of its own).
-        storedInvokeConfig = Resource(self, "EventInvokeConfig", Lambda.EventInvokeConfig(
-            functionName: resource.ref,
-            maximumEventAgeInSeconds: Value(settings.maximumEventAgeSeconds),
-            maximumRetryAttempts: Value(settings.maximumRetryAttempts),
-            qualifier: "$LATEST"))
+        if settings.invokedAsynchronously {
+            invokeConfig = Resource(self, "EventInvokeConfig", Lambda.EventInvokeConfig(
+                functionName: resource.ref,
+                maximumEventAgeInSeconds: Value(settings.maximumEventAgeSeconds),
+                maximumRetryAttempts: Value(settings.maximumRetryAttempts),
+                qualifier: "$LATEST"))
+        }
     }
 
     /// The pipeline's form: settings first, a customer-managed key always; `handler` is the `_HANDLER` name that picks one

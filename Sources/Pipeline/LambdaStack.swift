@@ -47,10 +47,12 @@ public struct LambdaStack {
               metric: Metric(namespace: "AWS/Lambda", name: "Errors", dimensions: [("FunctionName", function.name)], statistic: .sum),
               threshold: Double(config.alarms.registrarErrors), periodSeconds: config.alarms.periodSeconds,
               evaluationPeriods: 1, notify: alarmTopic)
-        Alarm(stack, "DeadLetterQueueAlarm", description: "Model upload events reached the dead-letter queue after all retries",
-              metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
-                             dimensions: [("QueueName", function.deadLetterQueue.resource.attrQueueName)], statistic: .maximum),
-              threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
+        if let queue = function.deadLetterQueue {
+            Alarm(stack, "DeadLetterQueueAlarm", description: "Model upload events reached the dead-letter queue after all retries",
+                  metric: Metric(namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible",
+                                 dimensions: [("QueueName", queue.resource.attrQueueName)], statistic: .maximum),
+                  threshold: 1, periodSeconds: 300, evaluationPeriods: 1, notify: alarmTopic)
+        }
         rollout = ModelRolloutResources(stack, "Rollout", config: config, code: .init(bucket: codeBucket.value, key: codeKey.value), key: key,
                                         alarmTopic: alarmTopic, modelParameter: modelParameter)
         registry = ModelRegistryWiring(stack, "Registry", function: function, topic: alarmTopic, parameter: modelParameter, config: config)

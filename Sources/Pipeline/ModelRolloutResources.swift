@@ -62,7 +62,8 @@ public struct ModelRolloutResources {
             MetricGrants.grantPutMetricData(function, namespace: namespace)
         }
 
-        let deadLetterQueue: Queue = function.deadLetterQueue
+        // Invoked asynchronously (EventBridge), so the function has a dead-letter queue; the rules' targets share it.
+        let deadLetterQueue: Queue = function.deadLetterQueue!
         // Delivery retries (EventBridge to Lambda or SNS), bounded by the event age; the function's own retries are its EventInvokeConfig.
         let retry = Events.Rule.RetryPolicy(maximumEventAgeInSeconds: Value(settings.maximumEventAgeSeconds),
                                             maximumRetryAttempts: Value(185))

@@ -20,7 +20,7 @@ struct PredictionAPI {
             // The same package as the registrar's, so the same architecture.
             architecture: config.registrar.architecture == .arm64 ? .arm64 : .x86_64,
             memoryMiB: api.memoryMiB, timeoutSeconds: api.timeoutSeconds, reservedConcurrency: api.reservedConcurrency,
-            logRetentionDays: api.logRetentionDays, maximumRetryAttempts: 0, maximumEventAgeSeconds: 60),
+            logRetentionDays: api.logRetentionDays, invokedAsynchronously: false),
             code: code, key: key)
         function.addEnvironment("ENDPOINT_NAME", endpoint.name)
         function.addEnvironment("API_MAX_ITEMS", Value(String(api.maxItems)))

@@ -11,7 +11,7 @@ public struct SentimentEndpointStack {
     public let modelData: Parameter<String>
     let predictionAPI: PredictionAPI
     /// Encrypts the endpoint's volumes and captured data (monitoring reads the capture with it) and the prediction API's
-    /// logs, environment and dead-letter queue.
+    /// logs and environment.
     public let key: EncryptionKey
 
     @discardableResult
@@ -21,7 +21,7 @@ public struct SentimentEndpointStack {
         modelData = lambdaStack.modelParameter.deployTimeValue(
             in: stack, "ModelDataUrl",
             description: "SSM parameter holding the model archive's S3 URI; CloudFormation reads its current value on every deployment")
-        key = EncryptionKey(stack, "Key", description: "Encrypts the endpoint's storage volumes and captured data, and the prediction API's logs, environment and dead-letter queue")
+        key = EncryptionKey(stack, "Key", description: "Encrypts the endpoint's storage volumes and captured data, and the prediction API's logs and environment")
         let image: SageMakerEndpoint.ContainerImage = switch settings.image {
         case .deepLearningContainer(let repository, let tag): .deepLearningContainer(repository: repository, tag: tag)
         case .uri(let uri): .uri(uri)

@@ -102,10 +102,20 @@ final class PredictionAPITemplateTests: XCTestCase {
         // Every statement exactly (no extra keys, no wildcard): logs, dead-letter queue, key, and the endpoint.
         try Template.expect(role["Policies"]?[0]?["PolicyDocument"]?["Statement"], matches: Match.exact([
             ["Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": ["Fn::GetAtt": ["PredictionApiFunctionLogGroup", "Arn"]]],
-            ["Effect": "Allow", "Action": "sqs:SendMessage", "Resource": ["Fn::GetAtt": ["PredictionApiFunctionDeadLetterQueue", "Arn"]]],
-            ["Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": ["Fn::GetAtt": ["Key", "Arn"]]],
+            // The encrypted environment; no dead-letter queue: the function is only invoked synchronously.
+            ["Effect": "Allow", "Action": "kms:Decrypt", "Resource": ["Fn::GetAtt": ["Key", "Arn"]]],
             ["Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint", "sagemaker:DescribeEndpoint"], "Resource": ["Ref": "SentimentEndpoint"]],
         ]))
+    }
+
+    /// Function URL requests are synchronous: no dead-letter queue or event-invoke config that nothing would ever use.
+    func testNoAsynchronousInvocationResources() throws {
+        let (template, _) = try endpointStack(config)
+        XCTAssertNil(template.resource("PredictionApiFunctionDeadLetterQueue"))
+        XCTAssertNil(template.resource("PredictionApiFunctionEventInvokeConfig"))
+        try Template.expect(template.resource("PredictionApiFunction")?["Properties"], matches: ["DeadLetterConfig": Match.absent])
+        try template.resourceCountIs("AWS::SQS::Queue", 0)
+        try template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 0)
     }
 
     func testAlarmsOnErrorsAndThrottlesToTheAlarmTopic() throws {
