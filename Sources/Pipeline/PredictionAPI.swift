@@ -26,6 +26,8 @@ struct PredictionAPI {
         function.addEnvironment("API_MAX_ITEMS", Value(String(api.maxItems)))
         function.addEnvironment("API_MAX_CHARS", Value(String(api.maxChars)))
         endpoint.grantInvoke(function)
+        CheckSuppression.checkov(function.resource, "CKV_AWS_116",
+                                 reason: "Only a function URL invokes it, synchronously: the caller gets every error, so a dead-letter queue (for asynchronous invocations) would never receive anything.")
         CheckSuppression.checkov(function.resource, "CKV_AWS_117",
                                  reason: "The function only calls the SageMaker runtime and API endpoints; a VPC would add NAT or endpoints and cold-start cost for no isolation gain.")
         url = FunctionURL(node, "FunctionUrl", function: function, authType: api.authType == .none ? .none : .awsIAM,

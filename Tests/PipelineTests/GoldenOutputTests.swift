@@ -19,7 +19,7 @@ final class GoldenOutputTests: XCTestCase {
         "LambdaStack.template.json": "abf8c809da05747b8ef6902fc915477dced7b59dc685af37a8da6e718eb2751c",
         "MonitoringStack.template.json": "5c35a9ee5e797d04c8c39dbab65d8fedf1c04e02e1acba6960965c335ea46128",
         "S3Stack.template.json": "013a645f673cdfe13b3e63985e57ccdf96f712bf94e7038349102f561034b015",
-        "SentimentEndpointStack.template.json": "2c3a3607ad999646453f217b7c8a827f32a0fd4051893a14ff06c4771e8cd995",
+        "SentimentEndpointStack.template.json": "7c448b70c92bca1e605e710bcea6fa8482504f4a3ae7577361033ef5b2259930",
         "manifest.json": "8537f788227d5eb096468f1d3ee8b97de17b94f4ed88db913bd8e53b3a429429",
     ]
     static let generatedAppHash = "5c11d651d060f37c297bdd3055dba8a5654a53407955b94e66fce5ec442c69db"
