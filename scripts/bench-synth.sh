@@ -20,11 +20,7 @@ if [ "${1:-}" = "--vs-cdk" ]; then
   extra=(--cdk-python "$python" --cdk-runs "${CDK_RUNS:-3}")
   export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 fi
-# Static executable: the Swift runtime, Foundation and glibc linked in, nothing for the dynamic loader to
-# relocate or look up at start (a separate scratch path, so the usual release build keeps its flags).
-build=(swift build -c release --static-swift-stdlib -Xswiftc -static-executable --scratch-path .build-static)
-"${build[@]}" --product SynthBenchmark >/dev/null
-"${build[@]}" --product synth >/dev/null
-bin="$("${build[@]}" --show-bin-path)"
+# The static executable with direct metadata access (scripts/build-synth.sh says why), as a user's fast `synth` is built.
+bin="$(scripts/build-synth.sh --product SynthBenchmark --product synth --show-bin-path)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$bin/SynthBenchmark" "$@" --synth "$bin/synth" ${extra[@]+"${extra[@]}"}

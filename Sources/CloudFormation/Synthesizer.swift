@@ -372,51 +372,13 @@ struct Synthesizer {
     }
 
     private mutating func checkSubPlaceholders(_ template: String, variables: Set<String>, owner: Construct, property: String) {
-        if template.utf8.allSatisfy({ $0 < 0x80 }) {
-            checkASCIISubPlaceholders(template, variables: variables, owner: owner, property: property)
-            return
-        }
-        var rest = Substring(template)
-        while let open = rest.range(of: "${") {
-            let after = rest[open.upperBound...]
-            // `${!` is the escape for a literal `${` (what interpolation writes for `${` in literal text): no closing brace needed.
-            if after.hasPrefix("!") { rest = after; continue }
-            guard let close = after.firstIndex(of: "}") else {
-                report.error(owner, property: property, value: "\"\(template)\"", rule: "Fn::Sub has an unclosed ${")
-                return
-            }
-            let name = String(after[..<close])
-            rest = after[after.index(after: close)...]
-            if name.hasPrefix("!") { continue }
+        let placeholders = SubPlaceholders(template)
+        for name in placeholders.names {
             if variables.contains(name) || PseudoParameter(rawValue: name) != nil { continue }
             report.error(owner, property: property, value: "${\(name)}",
                          rule: "Fn::Sub placeholder names neither a variable nor a pseudo parameter (dangling reference; pass the value in the variables map)")
         }
-    }
-
-    /// `checkSubPlaceholders` on ASCII text, by bytes: the same steps (in ASCII, a character is a byte for `$`,
-    /// `{`, `}` and `!`), without Foundation's search or grapheme-aware slicing.
-    private mutating func checkASCIISubPlaceholders(_ template: String, variables: Set<String>, owner: Construct, property: String) {
-        var template = template
-        let (names, unclosed) = template.withUTF8 { bytes -> ([String], Bool) in
-            var names: [String] = []
-            var index = 0
-            while index + 1 < bytes.count {
-                guard bytes[index] == UInt8(ascii: "$"), bytes[index + 1] == UInt8(ascii: "{") else { index += 1; continue }
-                let after = index + 2
-                if after < bytes.count, bytes[after] == UInt8(ascii: "!") { index = after; continue }
-                guard let close = bytes[after...].firstIndex(of: UInt8(ascii: "}")) else { return (names, true) }
-                names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[after..<close]), as: UTF8.self))
-                index = close + 1
-            }
-            return (names, false)
-        }
-        for name in names {
-            if variables.contains(name) || PseudoParameter(rawValue: name) != nil { continue }
-            report.error(owner, property: property, value: "${\(name)}",
-                         rule: "Fn::Sub placeholder names neither a variable nor a pseudo parameter (dangling reference; pass the value in the variables map)")
-        }
-        if unclosed {
+        if placeholders.unclosed {
             report.error(owner, property: property, value: "\"\(template)\"", rule: "Fn::Sub has an unclosed ${")
         }
     }

@@ -165,7 +165,8 @@ if let synth = option("--synth") {
     for _ in 0..<runs {
         let output = temporaryOutput()
         defer { try? FileManager.default.removeItem(at: output) }
-        let child = try spawn(synth, ["--config", "config/pipeline.json", "--output", output.path])
+        // stderr to /dev/null: the default config's one warning would repeat once per run (a failure still throws).
+        let child = try spawn(synth, ["--config", "config/pipeline.json", "--output", output.path], quiet: true)
         walls.append(child.wallMs)
         rss.append(Double(child.maxRSSKiB) / 1024)
     }

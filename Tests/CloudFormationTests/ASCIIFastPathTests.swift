@@ -39,6 +39,32 @@ final class ASCIIFastPathTests: XCTestCase {
         }
     }
 
+    /// The byte scan of Fn::Sub placeholders gives what the character scan with Foundation's search gives, on
+    /// any text where it answers, and it answers on all ASCII text and on non-ASCII text away from the delimiters.
+    func testSubPlaceholderByteScanMatchesTheCharacterScan() {
+        let pieces = ["", "$", "{", "}", "!", "${", "${!", "a", "é", "e\u{0301}", "µs", "名前", "👍🏽", "\u{0301}", "\u{200D}",
+                      "\u{0600}", "\r\n", "${x}", "${AWS::Region}", "${ü}", "}${"]
+        var answered = 0, deferred = 0
+        for a in pieces { for b in pieces { for c in pieces {
+            let text = a + b + c
+            guard let bytes = SubPlaceholders.byBytes(text) else {
+                deferred += 1
+                XCTAssertFalse(text.utf8.allSatisfy { $0 < 0x80 }, "ASCII text is always scanned by bytes: \(text.debugDescription)")
+                continue
+            }
+            answered += 1
+            XCTAssertEqual(bytes, SubPlaceholders.byCharacters(text), text.debugDescription)
+        } } }
+        XCTAssertGreaterThan(answered, 5_000)
+        XCTAssertGreaterThan(deferred, 1_000)
+        // Non-ASCII away from the delimiters (the dashboard's "µs") stays on the byte path.
+        XCTAssertEqual(SubPlaceholders.byBytes("p99 µs ${Name} ${!Literal} 名前 ${AWS::Region}"),
+                       SubPlaceholders(names: ["Name", "AWS::Region"], unclosed: false))
+        // A combining mark on a delimiter changes the characters, so the scan goes by characters.
+        XCTAssertNil(SubPlaceholders.byBytes("${\u{0301}x}"))
+        XCTAssertEqual(SubPlaceholders("${\u{0301}x}"), SubPlaceholders.byCharacters("${\u{0301}x}"))
+    }
+
     /// Fn::Sub placeholders found by bytes in ASCII templates, by Foundation otherwise: the same diagnostics.
     func testSubPlaceholderChecksAreUnchanged() throws {
         let app = App()
