@@ -27,13 +27,20 @@ open class Construct {
 
     /// The ids from the App down to this construct, joined with `/` (for example `S3Stack/ModelBucket/Policy`).
     public var path: String {
-        var parts: [String] = []
+        var ids: [String] = []
         var node: Construct? = self
         while let current = node, current.scope != nil {
-            parts.append(current.id)
+            ids.append(current.id)
             node = current.scope
         }
-        return parts.reversed().joined(separator: "/")
+        // By index, not `reversed().joined`: that runs the standard library's unspecialized generic code, whose
+        // first call per process looks its associated types up at run time.
+        var path = ""
+        for index in stride(from: ids.count - 1, through: 0, by: -1) {
+            path += ids[index]
+            if index > 0 { path += "/" }
+        }
+        return path
     }
 
     /// The nearest stack at or above this construct, nil for the App and for constructs placed directly under it.

@@ -26,7 +26,7 @@ public enum Pseudo {
 public enum Fn {
     /// `Fn::Join` over typed parts.
     public static func join(_ separator: String, _ parts: [Value<String>]) -> Value<String> {
-        Value(node: .join(separator, .array(parts.map(\.node))))
+        Value(node: .join(separator, .array(parts.map { $0.node })))
     }
 
     /// `Fn::Join` over a list value (a `CommaDelimitedList` parameter, `Fn::Split`, …).

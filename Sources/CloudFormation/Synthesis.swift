@@ -93,95 +93,147 @@ public enum TemplateDirectory {
     }
 
     /// Template files in the directory that synth owns: `*.template.json` and the manifest.
-    static func ownedFiles(in directory: URL) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".template.json") || $0 == Synthesis.manifestFileName }.sorted()
+    static func ownedFiles(in directory: URL) -> [String] { ownedFiles(inDirectoryAt: directory.path) }
+
+    private static func ownedFiles(inDirectoryAt path: String) -> [String] {
+        guard let stream = opendir(path) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if name.hasSuffix(".template.json") || name == Synthesis.manifestFileName { names.append(name) }
+        }
+        return names.sorted()
     }
 
     /// Compares the directory with the synthesis. With `pruneExtra` (a full synth), template files the app no longer makes count as extra.
     public static func compare(_ synthesis: Synthesis, with directory: URL, pruneExtra: Bool) -> Difference {
         var difference = Difference()
+        let directoryPath = directory.path
         let expected = synthesis.files
         for file in expected {
-            let url = directory.appendingPathComponent(file.name)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                difference.missing.append(file.name)
-                continue
+            switch FileContents.compare(atPath: directoryPath + "/" + file.name, with: file.contents) {
+            case .missing: difference.missing.append(file.name)
+            case .different: difference.stale.append(file.name)
+            case .same: break
             }
-            if data != Data(file.contents.utf8) { difference.stale.append(file.name) }
         }
         if pruneExtra {
-            let names = Set(expected.map(\.name))
-            difference.extra = ownedFiles(in: directory).filter { !names.contains($0) }
+            let names = Set(expected.map { $0.name })
+            difference.extra = ownedFiles(inDirectoryAt: directoryPath).filter { !names.contains($0) }
         }
         return difference
     }
 
-    /// Writes every file to a temporary name in the directory first, then renames each into place, so after
-    /// any failure the directory is exactly as it was. With `pruneExtra`, template files the app no longer makes are removed.
+    /// Writes every file that differs from what is on disk to a temporary name in the directory first, then renames
+    /// each into place, so after any failure the directory is exactly as it was. Files whose bytes are already right
+    /// are left alone (their modification time too, so build tools watching them see no change). With `pruneExtra`,
+    /// template files the app no longer makes are removed. Returns the names of the files written.
     @discardableResult
     public static func write(_ synthesis: Synthesis, to directory: URL, pruneExtra: Bool) throws -> [String] {
-        let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
-            if !isDirectory.boolValue { throw WriteError(path: directory.path, reason: "it exists and is not a directory") }
-        } else {
-            do {
-                try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
-            } catch {
-                throw WriteError(path: directory.path, reason: "cannot create the directory (\(Self.reason(error)))")
-            }
-        }
+        let directoryPath = directory.path
+        try makeDirectory(atPath: directoryPath)
         let files = synthesis.files
-        let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        var staged: [(temporary: URL, final: URL)] = []
-        func cleanUp() { for entry in staged { try? fileManager.removeItem(at: entry.temporary) } }
+        let token = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var staged: [(temporary: String, final: String, name: String)] = []
+        func cleanUp() { for entry in staged { unlink(entry.temporary) } }
         for file in files {
-            let final = directory.appendingPathComponent(file.name)
-            let temporary = directory.appendingPathComponent(".\(file.name).\(token).tmp")
-            guard writeFile(atPath: temporary.path, file.contents) else {
+            let final = directoryPath + "/" + file.name
+            if FileContents.compare(atPath: final, with: file.contents) == .same { continue }
+            let temporary = directoryPath + "/.\(file.name).\(token).tmp"
+            guard FileContents.write(file.contents, toPath: temporary) else {
                 cleanUp()
-                throw WriteError(path: final.path, reason: "the directory is not writable")
+                throw WriteError(path: final, reason: "the directory is not writable")
             }
-            staged.append((temporary, final))
+            staged.append((temporary, final, file.name))
         }
         // Keep the current files under backup names (hard links), so a failed rename can be rolled back.
-        var backups: [(backup: URL, final: URL)] = []
-        var created: [URL] = []
+        var backups: [(backup: String, final: String)] = []
+        var created: [String] = []
         func restore() {
-            for url in created { try? fileManager.removeItem(at: url) }
-            for entry in backups { _ = rename(entry.backup.path, entry.final.path) }
+            for path in created { unlink(path) }
+            for entry in backups { _ = rename(entry.backup, entry.final) }
         }
-        for entry in staged where fileManager.fileExists(atPath: entry.final.path) {
-            let backup = directory.appendingPathComponent(".\(entry.final.lastPathComponent).\(token).bak")
-            if link(entry.final.path, backup.path) == 0 { backups.append((backup, entry.final)) }
+        for entry in staged where access(entry.final, F_OK) == 0 {
+            let backup = directoryPath + "/.\(entry.name).\(token).bak"
+            if link(entry.final, backup) == 0 { backups.append((backup, entry.final)) }
         }
         var written: [String] = []
         for entry in staged {
-            if rename(entry.temporary.path, entry.final.path) != 0 {
+            if rename(entry.temporary, entry.final) != 0 {
                 let reason = String(cString: strerror(errno))
                 restore()
                 cleanUp()
-                for entry in backups { try? fileManager.removeItem(at: entry.backup) }
-                throw WriteError(path: entry.final.path, reason: reason)
+                for entry in backups { unlink(entry.backup) }
+                throw WriteError(path: entry.final, reason: reason)
             }
             if !backups.contains(where: { $0.final == entry.final }) { created.append(entry.final) }
-            written.append(entry.final.lastPathComponent)
+            written.append(entry.name)
         }
-        for entry in backups { try? fileManager.removeItem(at: entry.backup) }
+        for entry in backups { unlink(entry.backup) }
         if pruneExtra {
-            let names = Set(files.map(\.name))
-            for extra in ownedFiles(in: directory) where !names.contains(extra) {
-                try? fileManager.removeItem(at: directory.appendingPathComponent(extra))
+            let names = Set(files.map { $0.name })
+            for extra in ownedFiles(inDirectoryAt: directoryPath) where !names.contains(extra) {
+                unlink(directoryPath + "/" + extra)
             }
         }
         return written
     }
 
+    /// `mkdir -p`: the directory and any missing parent; an existing file in the way is an error.
+    private static func makeDirectory(atPath path: String) throws {
+        if let isDirectory = FileContents.isDirectory(path) {
+            if !isDirectory { throw WriteError(path: path, reason: "it exists and is not a directory") }
+            return
+        }
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += component
+            if mkdir(prefix, 0o777) != 0, errno != EEXIST {
+                throw WriteError(path: path, reason: "cannot create the directory (\(String(cString: strerror(errno))))")
+            }
+            prefix += "/"
+        }
+        guard FileContents.isDirectory(path) == true else {
+            throw WriteError(path: path, reason: "cannot create the directory (a part of the path is not a directory)")
+        }
+    }
+}
+
+/// Files read and written with the C library: no Foundation URL or FileManager on the synthesis path.
+enum FileContents {
+    enum Comparison { case same, different, missing }
+
+    /// Whether the regular file at `path` holds exactly `text` (`missing` when there is no such file).
+    static func compare(atPath path: String, with text: String) -> Comparison {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return errno == ENOENT || errno == ENOTDIR ? .missing : .different }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return .different }
+        var text = text
+        return text.withUTF8 { expected -> Comparison in
+            guard Int(status.st_size) == expected.count else { return .different }
+            guard expected.count > 0 else { return .same }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: expected.count + 1, alignment: 1)
+            defer { buffer.deallocate() }
+            var offset = 0
+            // One byte more than expected: a file that grew since `fstat` is different.
+            while offset <= expected.count {
+                let count = read(descriptor, buffer.baseAddress! + offset, expected.count + 1 - offset)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                offset += count
+            }
+            guard offset == expected.count else { return .different }
+            return memcmp(buffer.baseAddress!, expected.baseAddress!, expected.count) == 0 ? .same : .different
+        }
+    }
+
     /// Creates or truncates the file and writes the text (mode 0666 less the umask). No fsync: the rename
     /// into place makes the set of files atomic for readers and on errors; `FileManager.createFile` would also
     /// fsync each file and write it through a second temporary name, which cost more than the synthesis.
-    private static func writeFile(atPath path: String, _ text: String) -> Bool {
+    static func write(_ text: String, toPath path: String) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { return false }
         var text = text
@@ -198,7 +250,10 @@ public enum TemplateDirectory {
         return close(descriptor) == 0 && written
     }
 
-    private static func reason(_ error: Error) -> String {
-        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    /// nil when nothing is at `path`.
+    static func isDirectory(_ path: String) -> Bool? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return status.st_mode & S_IFMT == S_IFDIR
     }
 }

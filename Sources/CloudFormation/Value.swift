@@ -52,7 +52,7 @@ public protocol TemplateList: TemplateLiteral {
 }
 
 extension Array: TemplateLiteral where Element: TemplateLiteral {
-    public var templateValue: TemplateValue { .array(map(\.templateValue)) }
+    public var templateValue: TemplateValue { .array(map { $0.templateValue }) }
     public init?(templateValue: TemplateValue) {
         guard case .array(let items) = templateValue else { return nil }
         var result: [Element] = []
@@ -129,12 +129,12 @@ extension Value: ExpressibleByBooleanLiteral where T == Bool {
     public init(booleanLiteral value: Bool) { self.node = .bool(value) }
 }
 extension Value: ExpressibleByArrayLiteral where T: TemplateList {
-    public init(arrayLiteral elements: Value<T.Element>...) { self.node = .array(elements.map(\.node)) }
+    public init(arrayLiteral elements: Value<T.Element>...) { self.node = .array(elements.map { $0.node }) }
 }
 
 extension Value where T: TemplateList {
     /// A list from typed elements, each a literal or an intrinsic.
-    public init(_ elements: [Value<T.Element>]) { self.node = .array(elements.map(\.node)) }
+    public init(_ elements: [Value<T.Element>]) { self.node = .array(elements.map { $0.node }) }
 }
 
 /// Builds `Fn::Sub` from Swift string interpolation, naming each interpolated value `${V0}`, `${V1}`, …

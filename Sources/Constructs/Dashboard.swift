@@ -85,7 +85,7 @@ public final class Dashboard: Construct {
             switch widget {
             case .text(let markdown, _, _):
                 writer.raw("\"properties\":{\"markdown\":")
-                writer.string(Value(markdown))
+                writer.literal(markdown)
                 writer.raw("},\"type\":\"text\",")
             case .graph(let title, let metrics, let expressions, _, _, let stacked):
                 writer.raw("\"properties\":{")
@@ -110,44 +110,44 @@ public final class Dashboard: Construct {
         for (index, line) in expressions.enumerated() {
             if index > 0 { writer.raw(",") }
             writer.raw("[{\"expression\":")
-            writer.string(Value(line.expression))
+            writer.literal(line.expression)
             writer.raw(",\"id\":")
-            writer.string(Value(line.id))
+            writer.literal(line.id)
             writer.raw(",\"label\":")
-            writer.string(Value(line.label))
+            writer.literal(line.label)
             writer.raw("}]")
         }
         for (index, line) in metrics.enumerated() {
             if index > 0 || !expressions.isEmpty { writer.raw(",") }
             writer.raw("[")
-            writer.string(Value(line.metric.namespace))
+            writer.literal(line.metric.namespace)
             writer.raw(",")
-            writer.string(Value(line.metric.name))
+            writer.literal(line.metric.name)
             for (name, value) in line.metric.dimensions {
                 writer.raw(",")
-                writer.string(Value(name))
+                writer.literal(name)
                 writer.raw(",")
                 writer.string(value)
             }
             writer.raw(",{")
             if let id = line.id {
                 writer.raw("\"id\":")
-                writer.string(Value(id))
+                writer.literal(id)
                 writer.raw(",")
             }
             if let label = line.label {
                 writer.raw("\"label\":")
-                writer.string(Value(label))
+                writer.literal(label)
                 writer.raw(",")
             }
             writer.raw("\"stat\":")
-            writer.string(Value(statistic(line.metric.statistic)))
+            writer.literal(statistic(line.metric.statistic))
             writer.raw(line.visible ? "}]" : ",\"visible\":false}]")
         }
         writer.raw("],\"period\":\(periodSeconds),\"region\":")
         writer.string(Pseudo.region)
         writer.raw(",\"title\":")
-        writer.string(Value(title))
+        writer.literal(title)
         writer.raw(",\"view\":\"\(view)\"")
     }
 
@@ -190,10 +190,13 @@ struct JoinWriter {
 
     mutating func raw(_ text: String) { pending += text }
 
+    /// A JSON string known at synth time, escaped.
+    mutating func literal(_ text: String) { JSON.writeString(text, to: &pending) }
+
     /// A JSON string: escaped when literal, spliced in between quotes when only known at deploy time.
     mutating func string(_ value: Value<String>) {
         if let literal = value.literal {
-            pending += Self.escape(literal)
+            self.literal(literal)
         } else {
             pending += "\""
             parts.append(Value(pending))

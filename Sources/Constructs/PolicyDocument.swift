@@ -102,7 +102,10 @@ public struct PolicyDocument {
 
     public init(_ statements: [PolicyStatement] = []) { self.statements = statements }
 
-    public var templateValue: TemplateValue {
-        ["Version": "2012-10-17", "Statement": .array(statements.map(\.templateValue))]
+    public var templateValue: TemplateValue { Self.templateValue(statements: statements.map(\.templateValue)) }
+
+    /// The document around statements already rendered.
+    static func templateValue(statements: [TemplateValue]) -> TemplateValue {
+        ["Version": "2012-10-17", "Statement": .array(statements)]
     }
 }

@@ -20,6 +20,9 @@ public final class Role: Construct {
     /// Each statement's `scopeKey` (everything but its actions), computed once: comparing rendered keys on every
     /// `addToPolicy` made building a role quadratic in its statements.
     private var scopeKeys: [String] = []
+    /// Each statement rendered, kept in step with `statements`: a grant renders only the statement it adds or
+    /// extends, not the whole policy again.
+    private var renderedStatements: [TemplateValue] = []
     private let policyName: String
 
     /// A role that `service` (for example `lambda.amazonaws.com`) may assume, limited to this account.
@@ -45,17 +48,19 @@ public final class Role: Construct {
             if missing.isEmpty { return }
             if Set(statement.actions).isSuperset(of: statements[index].actions) {
                 statements[index].actions += missing
+                renderedStatements[index] = statements[index].templateValue
                 updatePolicy()
                 return
             }
         }
         statements.append(statement)
         scopeKeys.append(scope)
+        renderedStatements.append(statement.templateValue)
         updatePolicy()
     }
 
     private func updatePolicy() {
-        let document = PolicyDocument(statements).templateValue
+        let document = PolicyDocument.templateValue(statements: renderedStatements)
         resource.properties.policies = [IAM.Role.Policy(policyDocument: document, policyName: Value(policyName))]
     }
 

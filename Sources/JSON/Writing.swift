@@ -71,6 +71,13 @@ extension JSON {
     /// Writes `text` as a JSON string literal (the canonical escaping).
     public static func writeString(_ text: String, to out: inout String) {
         out += "\""
+        // Most strings need no escape (only `"`, `\` and controls do, all ASCII: no UTF-8 sequence contains their
+        // bytes): one append instead of one per scalar.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -210,16 +210,24 @@ final class ConfigReader {
 }
 
 /// A named check on a config value; `text` is the rule as the error message states it.
+/// The text is built only when a value breaks the rule: most rules of a valid config are never reported.
 struct Rule<T> {
-    let text: String
+    private let makeText: () -> String
     let test: (T) -> Bool
+
+    var text: String { makeText() }
+
+    init(text: @autoclosure @escaping () -> String, test: @escaping (T) -> Bool) {
+        makeText = text
+        self.test = test
+    }
 
     static func range(_ range: ClosedRange<T>) -> Rule<T> where T: Comparable & CustomStringConvertible {
         Rule(text: "must be between \(range.lowerBound) and \(range.upperBound)") { range.contains($0) }
     }
 
     static func oneOf(_ values: [T]) -> Rule<T> where T: Equatable & CustomStringConvertible {
-        Rule(text: "must be one of: \(values.map(\.description).joined(separator: ", "))") { values.contains($0) }
+        Rule(text: "must be one of: \(values.map { $0.description }.joined(separator: ", "))") { values.contains($0) }
     }
 
     static func pattern(_ pattern: String, _ explanation: String) -> Rule<String> {

@@ -173,6 +173,12 @@ public struct SynthCommandLine {
     /// Runs the command line in-process and returns the exit status (tests call this; `main()` calls it with the process's I/O).
     /// `color`: whether `--diff` may colour its output (`main()` passes true only for a terminal without `NO_COLOR`).
     public func run(_ arguments: [String], out: (String) -> Void, err: (String) -> Void, color: Bool = false) -> Int32 {
+        run(arguments, out: out, err: err, color: color, keep: { _ in })
+    }
+
+    /// `keep` receives the app once it is synthesized; `main()` holds it until `exit`, so the process does not spend
+    /// its last milliseconds freeing the construct tree one node at a time (the kernel takes the memory back at once).
+    func run(_ arguments: [String], out: (String) -> Void, err: (String) -> Void, color: Bool, keep: (App) -> Void) -> Int32 {
         let parsed: Parsed
         do {
             for option in options where Self.builtIn.contains(option.name) {
@@ -192,7 +198,9 @@ public struct SynthCommandLine {
         }
         var synthesis: Synthesis
         do {
-            synthesis = try makeApp(Arguments(values: parsed.app)).synthesize()
+            let app = try makeApp(Arguments(values: parsed.app))
+            keep(app)
+            synthesis = try app.synthesize()
         } catch let error as UsageError {
             err("\(name): \(error.description)")
             return 2
@@ -255,16 +263,18 @@ public struct SynthCommandLine {
             out(chomp(report.render(directory: diffDirectory, color: color)))
             return parsed.fail && report.hasDifferences ? 1 : 0
         case .write:
+            let written: Set<String>
             do {
-                try TemplateDirectory.write(synthesis, to: directory, pruneExtra: fullSynth)
+                written = Set(try TemplateDirectory.write(synthesis, to: directory, pruneExtra: fullSynth))
             } catch {
                 err("\(name): \(error)")
                 return 1
             }
             for stack in synthesis.stacks {
-                out("wrote \(output)/\(stack.fileName) (\(stack.resourceCount) resources, \(stack.body.utf8.count) bytes)")
+                let verb = written.contains(stack.fileName) ? "wrote" : "unchanged"
+                out("\(verb) \(output)/\(stack.fileName) (\(stack.resourceCount) resources, \(stack.body.utf8.count) bytes)")
             }
-            out("wrote \(output)/\(Synthesis.manifestFileName)")
+            out("\(written.contains(Synthesis.manifestFileName) ? "wrote" : "unchanged") \(output)/\(Synthesis.manifestFileName)")
             return 0
         }
     }
@@ -272,11 +282,13 @@ public struct SynthCommandLine {
     /// Runs with the process's arguments, stdout and stderr, and exits with the status. Colour in `--diff` only when
     /// stdout is a terminal and `NO_COLOR` is unset or empty.
     public func main() -> Never {
+        var app: App?
         let status = run(Array(CommandLine.arguments.dropFirst()),
                          out: { print($0) },
                          err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
-                         color: Self.useColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment))
-        exit(status)
+                         color: Self.useColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment),
+                         keep: { app = $0 })
+        withExtendedLifetime(app) { exit(status) }
     }
 
     /// Colour only on a terminal, and not when `NO_COLOR` is set to anything but the empty string (no-color.org).

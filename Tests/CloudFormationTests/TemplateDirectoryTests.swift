@@ -37,6 +37,34 @@ import Testing
         #expect(snapshot(directory) == before)
     }
 
+    /// The file's inode: a file renamed into place gets a new one.
+    func inode(_ directory: URL, _ name: String) -> UInt64? {
+        var status = stat()
+        guard stat(directory.appendingPathComponent(name).path, &status) == 0 else { return nil }
+        return UInt64(status.st_ino)
+    }
+
+    @Test func unchangedFilesAreLeftAlone() throws {
+        let directory = try temporaryDirectory()
+        let synthesis = try synthesis()
+        try TemplateDirectory.write(synthesis, to: directory, pruneExtra: true)
+        let inodes = ["A.template.json", "B.template.json", "manifest.json"].map { inode(directory, $0) }
+        #expect(try TemplateDirectory.write(synthesis, to: directory, pruneExtra: true) == [])
+        #expect(["A.template.json", "B.template.json", "manifest.json"].map { inode(directory, $0) } == inodes)
+        // One changed value: only its template is written; a file of the same length with other bytes is rewritten too.
+        let changed = try self.synthesis(queueName: "jabs")
+        #expect(try TemplateDirectory.write(changed, to: directory, pruneExtra: true) == ["A.template.json"])
+        #expect(inode(directory, "A.template.json") != inodes[0])
+        #expect(inode(directory, "B.template.json") == inodes[1])
+        #expect(try TemplateDirectory.write(synthesis, to: directory, pruneExtra: true) == ["A.template.json"])
+        #expect(read(directory, "A.template.json") == synthesis.stacks[0].body)
+        // A longer or shorter file with the same start is different.
+        put(directory, "B.template.json", synthesis.stacks[1].body + "x")
+        put(directory, "manifest.json", String(synthesis.manifest.dropLast()))
+        #expect(try TemplateDirectory.write(synthesis, to: directory, pruneExtra: true) == ["B.template.json", "manifest.json"])
+        #expect(TemplateDirectory.compare(synthesis, with: directory, pruneExtra: true).isEmpty)
+    }
+
     @Test func compareReportsStaleMissingExtra() throws {
         let directory = try temporaryDirectory()
         let synthesis = try synthesis()

@@ -76,6 +76,8 @@ final class SynthCommandTests: XCTestCase {
         let second = try run(["--config", defaultConfig, "--output", output.path])
         XCTAssertEqual(second.status, 0)
         XCTAssertEqual(snapshot(output), files, "a second run must give byte-identical files")
+        XCTAssertTrue(second.stdout.contains("unchanged \(output.path)/LambdaStack.template.json"), second.stdout)
+        XCTAssertFalse(second.stdout.contains("wrote "), "nothing to write the second time: \(second.stdout)")
         for (name, data) in files {
             XCTAssertEqual(data.last, UInt8(ascii: "\n"), "\(name) ends with a newline")
             XCTAssertFalse(String(decoding: data, as: UTF8.self).contains("\\/"), "\(name) has no escaped slashes")
