@@ -146,6 +146,9 @@ struct ASCIISet: Equatable {
 enum PatternInstruction {
     /// Consume one character in the set.
     case character(ASCIISet)
+    /// Consume `minimum` to `maximum` characters in the set (a counted repetition of one class, `[a-z]{1,255}`,
+    /// as one instruction instead of one split and one character per repetition).
+    case `repeat`(ASCIISet, minimum: Int, maximum: Int)
     /// Try both targets.
     case split(Int, Int)
     case jump(Int)
@@ -202,7 +205,10 @@ struct PatternRun {
 
     mutating func search() -> Bool {
         var visited = VisitedSet(instructions: program.instructions.count, positions: text.count + 1)
-        for start in 0...text.count {
+        // `^` first: only a match starting at 0 can pass it (no multiline mode in the subset).
+        let lastStart: Int
+        if case .assert(.start)? = program.instructions.first { lastStart = 0 } else { lastStart = text.count }
+        for start in 0...lastStart {
             if run(program.instructions, from: start, endingAt: nil, visited: &visited) { return true }
         }
         return false
@@ -221,6 +227,15 @@ struct PatternRun {
                     guard position < text.count, set.contains(text[position]) else { break }
                     pc += 1
                     position += 1
+                    continue
+                case .repeat(let set, let minimum, let maximum):
+                    var count = 0
+                    while count < maximum, position + count < text.count, set.contains(text[position + count]) { count += 1 }
+                    guard count >= minimum else { break }
+                    // The longest run first; the shorter ones are tried when it fails.
+                    for shorter in stride(from: minimum, to: count, by: 1) { stack.append((pc + 1, position + shorter)) }
+                    pc += 1
+                    position += count
                     continue
                 case .split(let first, let second):
                     stack.append((second, position))
@@ -610,6 +625,8 @@ struct PatternCompiler {
                 }
             }
             for jump in jumpsToEnd { out[jump] = .jump(out.count) }
+        case .repetition(.character(let set), let minimum, let maximum):
+            out.append(.repeat(set, minimum: minimum, maximum: maximum ?? Int.max))
         case .repetition(let body, let minimum, let maximum):
             for _ in 0..<minimum { try emit(body, into: &out) }
             if let maximum {

@@ -108,8 +108,12 @@ public enum TemplateDirectory {
 
     /// Compares the directory with the synthesis. With `pruneExtra` (a full synth), template files the app no longer makes count as extra.
     public static func compare(_ synthesis: Synthesis, with directory: URL, pruneExtra: Bool) -> Difference {
+        compare(synthesis, withDirectoryAt: directory.path, pruneExtra: pruneExtra)
+    }
+
+    /// `compare` with a file-system path (a command line has one; making a `URL` and reading its path back costs more than the comparison).
+    public static func compare(_ synthesis: Synthesis, withDirectoryAt directoryPath: String, pruneExtra: Bool) -> Difference {
         var difference = Difference()
-        let directoryPath = directory.path
         let expected = synthesis.files
         for file in expected {
             switch FileContents.compare(atPath: directoryPath + "/" + file.name, with: file.contents) {
@@ -131,7 +135,12 @@ public enum TemplateDirectory {
     /// template files the app no longer makes are removed. Returns the names of the files written.
     @discardableResult
     public static func write(_ synthesis: Synthesis, to directory: URL, pruneExtra: Bool) throws -> [String] {
-        let directoryPath = directory.path
+        try write(synthesis, toDirectoryAt: directory.path, pruneExtra: pruneExtra)
+    }
+
+    /// `write` with a file-system path.
+    @discardableResult
+    public static func write(_ synthesis: Synthesis, toDirectoryAt directoryPath: String, pruneExtra: Bool) throws -> [String] {
         try makeDirectory(atPath: directoryPath)
         let files = synthesis.files
         let token = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

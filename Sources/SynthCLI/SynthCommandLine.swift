@@ -222,7 +222,6 @@ public struct SynthCommandLine {
             synthesis = selected
         }
         let output = parsed.output
-        let directory = URL(fileURLWithPath: output, isDirectory: true)
         let fullSynth = parsed.stacks.isEmpty
         switch parsed.mode {
         case .list:
@@ -240,7 +239,7 @@ public struct SynthCommandLine {
             }
             return 0
         case .check:
-            let difference = TemplateDirectory.compare(synthesis, with: directory, pruneExtra: fullSynth)
+            let difference = TemplateDirectory.compare(synthesis, withDirectoryAt: output, pruneExtra: fullSynth)
             if difference.isEmpty {
                 out("\(output) is up to date (\(synthesis.files.count) files)")
                 return 0
@@ -265,7 +264,7 @@ public struct SynthCommandLine {
         case .write:
             let written: Set<String>
             do {
-                written = Set(try TemplateDirectory.write(synthesis, to: directory, pruneExtra: fullSynth))
+                written = Set(try TemplateDirectory.write(synthesis, toDirectoryAt: output, pruneExtra: fullSynth))
             } catch {
                 err("\(name): \(error)")
                 return 1

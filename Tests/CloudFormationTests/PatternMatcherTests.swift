@@ -172,6 +172,24 @@ final class PatternMatcherTests: XCTestCase {
         }
     }
 
+    /// A repeated class is one instruction however large its count (the registry's `[…]{1,512}` was 1,026),
+    /// and it agrees with ICU at and around its bounds, inside lookarounds and before other repetitions.
+    func testCountedClassRepetitionIsOneInstruction() {
+        XCTAssertEqual(PatternParser.compile(#"^[.\-_/#A-Za-z0-9]{1,512}\Z"#)?.instructions.count, 4)
+        XCTAssertEqual(PatternParser.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")?.instructions.count, 6)
+        let patterns = [#"^[.\-_/#A-Za-z0-9]{1,512}\Z"#, "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "^a{3,5}a{2}$", "^[ab]{0,3}b$", "(?<=a{2,3})b",
+                        "^(?=[a-z]{2,4}$).*", "[0-9]{2,}x", "^x*y+z?$", "a{0,0}b"]
+        var values = ["", "x", "xy", "xyz", "yz", "y", "b", "ab", "abb", "bbbb", "aab", "aaab", "aaaab", "ab.c", "a-b", "a.", "-ab",
+                      "12x", "1x", "123x", "aaaaaa", "aaaaaaa", "aaaaaaaa", "abcd", "abcde", "ab\n", "é"]
+        for count in [0, 1, 60, 61, 62, 63, 64, 511, 512, 513] {
+            values += [String(repeating: "a", count: count), String(repeating: "a", count: count) + "\n", "a" + String(repeating: ".", count: count) + "b"]
+        }
+        for pattern in patterns {
+            XCTAssertTrue(PatternMatcher.subsetHandles(pattern), pattern)
+            _ = assertAgree(pattern, values)
+        }
+    }
+
     /// The subset only accepts patterns ICU accepts; everything else is ICU's to judge (valid or not).
     func testValidityAgreesWithNSRegularExpression() {
         let patterns = ["", "a{", "a{1", "a{2,1}", "a{,2}", "[a", "a)", "(a", #"\q"#, "x**", "x*+", "(?<!a*)b", "(?<!a+)b", #"[a-\d]"#,
