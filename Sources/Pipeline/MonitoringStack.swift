@@ -187,9 +187,14 @@ public struct MonitoringStack {
     /// 8 hex digits of FNV-1a over the parts: a stable, deterministic name suffix.
     static func fingerprint(_ parts: [String]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in parts.joined(separator: "\u{1F}").utf8 {
+        func mix(_ byte: UInt8) {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
+        }
+        // The parts joined by U+001F, byte by byte (no joined string).
+        for (index, part) in parts.enumerated() {
+            if index > 0 { mix(0x1F) }
+            for byte in part.utf8 { mix(byte) }
         }
         let hex = String(hash & 0xffff_ffff, radix: 16)
         return String(repeating: "0", count: 8 - hex.count) + hex

@@ -149,6 +149,30 @@ final class JSONWriterEquivalenceTests: XCTestCase {
         out.append("\"")
     }
 
+    /// The writer skips eight bytes at a time: every escape at every offset of a word, next to multi-byte UTF-8.
+    func testEscapesAtEveryOffsetOfAWord() {
+        let specials = ["\"", "\\", "\n", "\u{01}", "\u{1F}", "\t", "\u{7F}", " ", "!", "#", "[", "]", "\u{20}", "é", "🙂"]
+        for length in [7, 8, 9, 15, 16, 17, 24, 33] {
+            for offset in 0..<length {
+                for special in specials {
+                    for filler in ["a", "ü"] {
+                        var text = String(repeating: filler, count: length)
+                        let index = text.index(text.startIndex, offsetBy: offset)
+                        text.replaceSubrange(index...index, with: special)
+                        XCTAssertEqual(JSONWriter.write(.string(text)), Self.reference(.string(text)), text.debugDescription)
+                    }
+                }
+            }
+        }
+        for byte in UInt8(0)...UInt8(0x7F) {
+            let word = UInt64(byte) << 40 | 0x6161_6161_6161_6161 & ~(UInt64(0xFF) << 40)
+            let special = byte < 0x20 || byte == 0x22 || byte == 0x5C
+            if special { XCTAssertTrue(JSONWriter.mayNeedEscape(word), "byte \(byte)") }
+        }
+        XCTAssertFalse(JSONWriter.mayNeedEscape(0x6161_6161_6161_6161))
+        XCTAssertFalse(JSONWriter.mayNeedEscape(0xA9C3_A9C3_7A79_7877), "UTF-8 continuation bytes are not escapes")
+    }
+
     func testSameBytesAsTheStringWriter() {
         let controls = String(String.UnicodeScalarView((0..<0x20).map { Unicode.Scalar(UInt8($0)) }))
         let strings = ["", "plain", "quote \" backslash \\ slash /", controls, "\u{7F}", "ünïcode 名前 🙂", "a\r\nb", String(repeating: "x", count: 5000)]
