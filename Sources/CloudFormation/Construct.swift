@@ -97,12 +97,17 @@ open class Construct {
 /// Something with a logical ID in a template: a resource, parameter, condition, mapping or output.
 open class TemplateElement: Construct {
     private var overriddenLogicalId: String?
+    /// Made once: a construct's id and scope never change, and synthesis asks for the logical ID at every reference.
+    private var derivedLogicalId: String?
 
     /// The logical ID: the construct path below the stack with non-alphanumerics removed;
     /// ids named `Resource` or `Default` are left out, so an L2 construct's main resource carries the construct's name.
     public var logicalId: String {
         if let overriddenLogicalId { return overriddenLogicalId }
-        return LogicalID.make(for: self)
+        if let derivedLogicalId { return derivedLogicalId }
+        let made = LogicalID.make(for: self)
+        derivedLogicalId = made
+        return made
     }
 
     /// Pins the logical ID, for example to keep a resource that was created under another path.

@@ -41,17 +41,16 @@ public enum LogicalID {
     static func sanitize(_ id: String, into output: inout [UInt8]) {
         let start = output.count
         var upperNext = false
-        var index = id.utf8.startIndex
-        let utf8 = id.utf8
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if isASCIIAlphanumeric(byte) {
-                output.append(upperNext && byte >= UInt8(ascii: "a") ? byte - 0x20 : byte)
-                upperNext = false
-            } else {
-                upperNext = output.count > start  // the same for every byte of a removed non-ASCII scalar
+        var id = id
+        id.withUTF8 { bytes in
+            for byte in bytes {
+                if isASCIIAlphanumeric(byte) {
+                    output.append(upperNext && byte >= UInt8(ascii: "a") ? byte - 0x20 : byte)
+                    upperNext = false
+                } else {
+                    upperNext = output.count > start  // the same for every byte of a removed non-ASCII scalar
+                }
             }
-            index = utf8.index(after: index)
         }
     }
 

@@ -198,7 +198,8 @@ public struct SubInterpolation: StringInterpolationProtocol {
 
     static func escape(_ s: String) -> String {
         // Nearly every piece has no `$`; ASCII text is scanned by bytes; the rest keeps Foundation's search.
-        guard s.utf8.contains(UInt8(ascii: "$")) else { return s }
+        var text = s
+        guard text.withUTF8({ bytes in bytes.contains(UInt8(ascii: "$")) }) else { return s }
         guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return s.replacingOccurrences(of: "${", with: "${!") }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(s.utf8.count + 4)
