@@ -112,26 +112,28 @@ struct Synthesizer {
     /// Every template element of a stack, checking duplicate ids within a scope and duplicate logical IDs.
     private mutating func collectElements(of stack: Stack) -> [TemplateElement] {
         var result: [TemplateElement] = []
+        // One hash per key (`updateValue`, putting the first back on the rare duplicate) and room reserved up
+        // front: a growing dictionary hashes every key again at each doubling.
         var byLogicalId: [String: TemplateElement] = [:]
+        byLogicalId.reserveCapacity(stack.children.count)
         func walk(_ node: Construct) {
             var ids: [String: Construct] = [:]
+            if node.children.count > 1 { ids.reserveCapacity(node.children.count) }
             for child in node.children {
-                if let first = ids[child.id] {
+                if node.children.count > 1, let first = ids.updateValue(child, forKey: child.id) {
+                    ids[child.id] = first
                     report.error(path: child.path, property: "id", value: "\"\(child.id)\"",
                                  rule: "duplicate construct id in \(node.path.isEmpty ? "the app" : node.path): \(first.path) already uses it")
-                } else {
-                    ids[child.id] = child
                 }
                 if child is Stack { continue }
                 if let element = child as? TemplateElement {
                     let logicalId = element.logicalId
                     if !LogicalID.isValid(logicalId) {
                         report.error(element, property: "LogicalId", value: "\"\(logicalId)\"", rule: LogicalID.rule)
-                    } else if let first = byLogicalId[logicalId] {
+                    } else if let first = byLogicalId.updateValue(element, forKey: logicalId) {
+                        byLogicalId[logicalId] = first
                         report.error(element, property: "LogicalId", value: "\"\(logicalId)\"",
                                      rule: "duplicate logical ID: \(first.path) and \(element.path) both map to it")
-                    } else {
-                        byLogicalId[logicalId] = element
                     }
                     result.append(element)
                 }

@@ -59,6 +59,15 @@ final class AppTests: XCTestCase {
         let found = collectErrors { try clash.synthesize() }
         XCTAssertTrue(found.contains { $0.rule.contains("duplicate logical ID: S/A/BC and S/AB/C") }, "\(found)")
         XCTAssertTrue(found.contains { $0.rule.contains("duplicate construct id") && $0.value == "\"x-y\"" }, "\(found)")
+        // A third of each: every later one is reported against the first.
+        let thrice = App()
+        let t = Stack(thrice, "T")
+        for _ in 0..<3 { Resource(t, "Same", TestQueue()) }
+        for group in ["A", "AB", "ABC"] { Resource(Group(t, group), String("ABCD".dropFirst(group.count)), TestQueue()) }
+        let three = collectErrors { try thrice.synthesize() }
+        XCTAssertEqual(three.filter { $0.rule.contains("duplicate construct id in T: T/Same already uses it") }.count, 2, "\(three)")
+        XCTAssertEqual(three.filter { $0.rule.hasPrefix("duplicate logical ID: T/A/BCD and ") }.map(\.rule).sorted(),
+                       ["duplicate logical ID: T/A/BCD and T/AB/CD both map to it", "duplicate logical ID: T/A/BCD and T/ABC/D both map to it"], "\(three)")
         let invalid = App()
         Resource(Stack(invalid, "S"), "---", TestQueue())
         XCTAssertTrue(collectErrors { try invalid.synthesize() }.contains { $0.rule == LogicalID.rule })
