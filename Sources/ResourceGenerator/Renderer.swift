@@ -171,7 +171,9 @@ struct Renderer {
     private func renderValidation(_ model: StructModel, indent: String, isResource: Bool) -> String {
         var lines: [String] = []
         for property in model.properties {
-            let path = "SchemaRules.join(path, \"\(property.jsonName)\")"
+            // Rules get the path as a `PropertyPath` (joined only when they report); nested validation gets the text.
+            let path = "SchemaRules.at(path, \"\(property.jsonName)\")"
+            let pathText = "SchemaRules.join(path, \"\(property.jsonName)\")"
             let value = "self." + property.swiftName.trimmingCharacters(in: ["`"])
             let optional = property.required ? "" : "?"
             let r = property.rules
@@ -225,12 +227,12 @@ struct Renderer {
                     lines.append("SchemaRules.allowed(\(value), \(path), &issues)")
                 }
             case .structure:
-                lines.append("\(value)\(optional).validate(&issues, at: \(path))")
+                lines.append("\(value)\(optional).validate(&issues, at: \(pathText))")
             case .structures:
                 if r.minItems != nil || r.maxItems != nil {
                     lines.append("SchemaRules.items(\(value)\(optional).count, \(path), &issues, minItems: \(r.minItems.map(String.init) ?? "nil"), maxItems: \(r.maxItems.map(String.init) ?? "nil"))")
                 }
-                lines.append("for (index, item) in (\(value) ?? []).enumerated() { item.validate(&issues, at: \"\\(\(path))[\\(index)]\") }"
+                lines.append("for (index, item) in (\(value) ?? []).enumerated() { item.validate(&issues, at: \"\\(\(pathText))[\\(index)]\") }"
                     .replacingOccurrences(of: "(\(value) ?? [])", with: property.required ? value : "(\(value) ?? [])"))
             case .map:
                 if let pattern = r.keyPattern {

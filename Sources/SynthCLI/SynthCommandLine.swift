@@ -137,7 +137,10 @@ public struct SynthCommandLine {
                     guard !inline.isEmpty else { throw UsageError("\(flag) needs a value") }
                     return inline
                 }
-                guard index < arguments.count, !arguments[index].hasPrefix("--") else { throw UsageError("\(flag) needs a value") }
+                // An empty value is no value: `--output ""` must not mean the current directory.
+                guard index < arguments.count, !arguments[index].hasPrefix("--"), !arguments[index].isEmpty else {
+                    throw UsageError("\(flag) needs a value")
+                }
                 return next()!
             }
             func noValue() throws(UsageError) {

@@ -43,9 +43,9 @@ final class CombinatorAndAttributeTests: XCTestCase {
     func testRenderedChecksAndTypedAttributes() throws {
         let source = Renderer(schema: try ResourceSchema(json: json), toolVersion: "test").render()
         for expected in [
-            "SchemaRules.stringItems(self.ids?.node, SchemaRules.join(path, \"Ids\"), &issues, pattern: \"^id-[0-9]+$\", maxLength: 12)",
-            "SchemaRules.uniqueItems(self.ids?.node, SchemaRules.join(path, \"Ids\"), &issues)",
-            "SchemaRules.keys(self.labels, SchemaRules.join(path, \"Labels\"), &issues, pattern: \"^[a-z]+$\")",
+            "SchemaRules.stringItems(self.ids?.node, SchemaRules.at(path, \"Ids\"), &issues, pattern: \"^id-[0-9]+$\", maxLength: 12)",
+            "SchemaRules.uniqueItems(self.ids?.node, SchemaRules.at(path, \"Ids\"), &issues)",
+            "SchemaRules.keys(self.labels, SchemaRules.at(path, \"Labels\"), &issues, pattern: \"^[a-z]+$\")",
             "SchemaRules.exactlyOne([(\"A\", SchemaRules.isSet(self.a)), (\"B\", SchemaRules.isSet(self.b))], path, &issues)",
             "SchemaRules.atLeastOne([(\"C\", SchemaRules.isSet(self.c)), (\"D\", SchemaRules.isSet(self.d))], path, &issues)",
             "SchemaRules.exactlyOne([(\"X\", SchemaRules.isSet(self.x)), (\"Y\", SchemaRules.isSet(self.y))], path, &issues)",

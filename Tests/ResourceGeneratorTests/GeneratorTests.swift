@@ -54,7 +54,7 @@ final class GeneratorTests: XCTestCase {
         let source = Renderer(schema: try ResourceSchema(json: json), toolVersion: "test").render()
         XCTAssertTrue(source.contains("public var name: Value<String>\n"))
         XCTAssertTrue(source.contains("Changing this property replaces the resource (create-only)."))
-        XCTAssertTrue(source.contains("SchemaRules.string(self.name, SchemaRules.join(path, \"Name\"), &issues, pattern: \"^[a-z]+$\", maxLength: 10)"))
+        XCTAssertTrue(source.contains("SchemaRules.string(self.name, SchemaRules.at(path, \"Name\"), &issues, pattern: \"^[a-z]+$\", maxLength: 10)"))
         XCTAssertTrue(source.contains("public var attrArn: Value<String> { getAtt(\"Arn\") }"))
         XCTAssertTrue(source.contains("`Ref` returns the Name"))
     }

@@ -94,16 +94,16 @@ extension ApplicationAutoScaling {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.maxCapacity.node, SchemaRules.join(path, "MaxCapacity"), &issues)
-            SchemaRules.required(self.minCapacity.node, SchemaRules.join(path, "MinCapacity"), &issues)
-            SchemaRules.required(self.resourceId.node, SchemaRules.join(path, "ResourceId"), &issues)
-            SchemaRules.string(self.resourceId, SchemaRules.join(path, "ResourceId"), &issues, minLength: 1, maxLength: 1600)
-            SchemaRules.string(self.roleARN, SchemaRules.join(path, "RoleARN"), &issues, minLength: 1, maxLength: 1600)
-            SchemaRules.required(self.scalableDimension.node, SchemaRules.join(path, "ScalableDimension"), &issues)
-            SchemaRules.allowed(self.scalableDimension, SchemaRules.join(path, "ScalableDimension"), &issues)
+            SchemaRules.required(self.maxCapacity.node, SchemaRules.at(path, "MaxCapacity"), &issues)
+            SchemaRules.required(self.minCapacity.node, SchemaRules.at(path, "MinCapacity"), &issues)
+            SchemaRules.required(self.resourceId.node, SchemaRules.at(path, "ResourceId"), &issues)
+            SchemaRules.string(self.resourceId, SchemaRules.at(path, "ResourceId"), &issues, minLength: 1, maxLength: 1600)
+            SchemaRules.string(self.roleARN, SchemaRules.at(path, "RoleARN"), &issues, minLength: 1, maxLength: 1600)
+            SchemaRules.required(self.scalableDimension.node, SchemaRules.at(path, "ScalableDimension"), &issues)
+            SchemaRules.allowed(self.scalableDimension, SchemaRules.at(path, "ScalableDimension"), &issues)
             for (index, item) in (self.scheduledActions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "ScheduledActions"))[\(index)]") }
-            SchemaRules.required(self.serviceNamespace.node, SchemaRules.join(path, "ServiceNamespace"), &issues)
-            SchemaRules.allowed(self.serviceNamespace, SchemaRules.join(path, "ServiceNamespace"), &issues)
+            SchemaRules.required(self.serviceNamespace.node, SchemaRules.at(path, "ServiceNamespace"), &issues)
+            SchemaRules.allowed(self.serviceNamespace, SchemaRules.at(path, "ServiceNamespace"), &issues)
             self.suspendedState?.validate(&issues, at: SchemaRules.join(path, "SuspendedState"))
         }
 
@@ -157,8 +157,8 @@ extension ApplicationAutoScaling {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.scalableTargetAction?.validate(&issues, at: SchemaRules.join(path, "ScalableTargetAction"))
-                SchemaRules.required(self.schedule.node, SchemaRules.join(path, "Schedule"), &issues)
-                SchemaRules.required(self.scheduledActionName.node, SchemaRules.join(path, "ScheduledActionName"), &issues)
+                SchemaRules.required(self.schedule.node, SchemaRules.at(path, "Schedule"), &issues)
+                SchemaRules.required(self.scheduledActionName.node, SchemaRules.at(path, "ScheduledActionName"), &issues)
             }
         }
 

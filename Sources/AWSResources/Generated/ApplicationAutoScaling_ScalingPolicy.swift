@@ -105,14 +105,14 @@ extension ApplicationAutoScaling {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.policyName.node, SchemaRules.join(path, "PolicyName"), &issues)
-            SchemaRules.string(self.policyName, SchemaRules.join(path, "PolicyName"), &issues, pattern: "^\\p{Print}+$", minLength: 1, maxLength: 256)
-            SchemaRules.required(self.policyType.node, SchemaRules.join(path, "PolicyType"), &issues)
-            SchemaRules.allowed(self.policyType, SchemaRules.join(path, "PolicyType"), &issues)
+            SchemaRules.required(self.policyName.node, SchemaRules.at(path, "PolicyName"), &issues)
+            SchemaRules.string(self.policyName, SchemaRules.at(path, "PolicyName"), &issues, pattern: "^\\p{Print}+$", minLength: 1, maxLength: 256)
+            SchemaRules.required(self.policyType.node, SchemaRules.at(path, "PolicyType"), &issues)
+            SchemaRules.allowed(self.policyType, SchemaRules.at(path, "PolicyType"), &issues)
             self.predictiveScalingPolicyConfiguration?.validate(&issues, at: SchemaRules.join(path, "PredictiveScalingPolicyConfiguration"))
-            SchemaRules.string(self.resourceId, SchemaRules.join(path, "ResourceId"), &issues, minLength: 1, maxLength: 1600)
-            SchemaRules.allowed(self.scalableDimension, SchemaRules.join(path, "ScalableDimension"), &issues)
-            SchemaRules.allowed(self.serviceNamespace, SchemaRules.join(path, "ServiceNamespace"), &issues)
+            SchemaRules.string(self.resourceId, SchemaRules.at(path, "ResourceId"), &issues, minLength: 1, maxLength: 1600)
+            SchemaRules.allowed(self.scalableDimension, SchemaRules.at(path, "ScalableDimension"), &issues)
+            SchemaRules.allowed(self.serviceNamespace, SchemaRules.at(path, "ServiceNamespace"), &issues)
             self.stepScalingPolicyConfiguration?.validate(&issues, at: SchemaRules.join(path, "StepScalingPolicyConfiguration"))
             self.targetTrackingScalingPolicyConfiguration?.validate(&issues, at: SchemaRules.join(path, "TargetTrackingScalingPolicyConfiguration"))
             SchemaRules.exactlyOne([("ResourceId", SchemaRules.isSet(self.resourceId)), ("ScalingTargetId", SchemaRules.isSet(self.scalingTargetId))], path, &issues)
@@ -157,7 +157,7 @@ extension ApplicationAutoScaling {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Dimensions"))[\(index)]") }
                 for (index, item) in (self.metrics ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Metrics"))[\(index)]") }
-                SchemaRules.allowed(self.statistic, SchemaRules.join(path, "Statistic"), &issues)
+                SchemaRules.allowed(self.statistic, SchemaRules.at(path, "Statistic"), &issues)
             }
         }
 
@@ -178,8 +178,8 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.name.node, SchemaRules.join(path, "Name"), &issues)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
+                SchemaRules.required(self.name.node, SchemaRules.at(path, "Name"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
             }
         }
 
@@ -232,9 +232,9 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.join(path, "PredefinedMetricType"), &issues)
-                SchemaRules.allowed(self.predefinedMetricType, SchemaRules.join(path, "PredefinedMetricType"), &issues)
-                SchemaRules.string(self.resourceLabel, SchemaRules.join(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
+                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.at(path, "PredefinedMetricType"), &issues)
+                SchemaRules.allowed(self.predefinedMetricType, SchemaRules.at(path, "PredefinedMetricType"), &issues)
+                SchemaRules.string(self.resourceLabel, SchemaRules.at(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
             }
         }
 
@@ -313,8 +313,8 @@ extension ApplicationAutoScaling {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Dimensions"))[\(index)]") }
-                SchemaRules.string(self.metricName, SchemaRules.join(path, "MetricName"), &issues, minLength: 1, maxLength: 255)
-                SchemaRules.string(self.namespace, SchemaRules.join(path, "Namespace"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.metricName, SchemaRules.at(path, "MetricName"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.namespace, SchemaRules.at(path, "Namespace"), &issues, minLength: 1, maxLength: 255)
             }
         }
 
@@ -344,8 +344,8 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.expression, SchemaRules.join(path, "Expression"), &issues, minLength: 1, maxLength: 2048)
-                SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.expression, SchemaRules.at(path, "Expression"), &issues, minLength: 1, maxLength: 2048)
+                SchemaRules.string(self.id, SchemaRules.at(path, "Id"), &issues, minLength: 1, maxLength: 255)
                 self.metricStat?.validate(&issues, at: SchemaRules.join(path, "MetricStat"))
             }
         }
@@ -367,8 +367,8 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, minLength: 1, maxLength: 255)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 1, maxLength: 1024)
+                SchemaRules.string(self.name, SchemaRules.at(path, "Name"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 1, maxLength: 1024)
             }
         }
 
@@ -410,7 +410,7 @@ extension ApplicationAutoScaling {
                 self.predefinedLoadMetricSpecification?.validate(&issues, at: SchemaRules.join(path, "PredefinedLoadMetricSpecification"))
                 self.predefinedMetricPairSpecification?.validate(&issues, at: SchemaRules.join(path, "PredefinedMetricPairSpecification"))
                 self.predefinedScalingMetricSpecification?.validate(&issues, at: SchemaRules.join(path, "PredefinedScalingMetricSpecification"))
-                SchemaRules.required(self.targetValue.node, SchemaRules.join(path, "TargetValue"), &issues)
+                SchemaRules.required(self.targetValue.node, SchemaRules.at(path, "TargetValue"), &issues)
             }
         }
 
@@ -435,7 +435,7 @@ extension ApplicationAutoScaling {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.metric?.validate(&issues, at: SchemaRules.join(path, "Metric"))
-                SchemaRules.string(self.unit, SchemaRules.join(path, "Unit"), &issues, minLength: 1, maxLength: 1023)
+                SchemaRules.string(self.unit, SchemaRules.at(path, "Unit"), &issues, minLength: 1, maxLength: 1023)
             }
         }
 
@@ -475,11 +475,11 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.maxCapacityBreachBehavior, SchemaRules.join(path, "MaxCapacityBreachBehavior"), &issues)
-                SchemaRules.number(self.maxCapacityBuffer, SchemaRules.join(path, "MaxCapacityBuffer"), &issues, minimum: 0, maximum: 100)
+                SchemaRules.allowed(self.maxCapacityBreachBehavior, SchemaRules.at(path, "MaxCapacityBreachBehavior"), &issues)
+                SchemaRules.number(self.maxCapacityBuffer, SchemaRules.at(path, "MaxCapacityBuffer"), &issues, minimum: 0, maximum: 100)
                 for (index, item) in self.metricSpecifications.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "MetricSpecifications"))[\(index)]") }
-                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
-                SchemaRules.number(self.schedulingBufferTime, SchemaRules.join(path, "SchedulingBufferTime"), &issues, minimum: 0, maximum: 3600)
+                SchemaRules.allowed(self.mode, SchemaRules.at(path, "Mode"), &issues)
+                SchemaRules.number(self.schedulingBufferTime, SchemaRules.at(path, "SchedulingBufferTime"), &issues, minimum: 0, maximum: 3600)
             }
         }
 
@@ -500,9 +500,9 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.join(path, "PredefinedMetricType"), &issues)
-                SchemaRules.string(self.predefinedMetricType, SchemaRules.join(path, "PredefinedMetricType"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.string(self.resourceLabel, SchemaRules.join(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
+                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.at(path, "PredefinedMetricType"), &issues)
+                SchemaRules.string(self.predefinedMetricType, SchemaRules.at(path, "PredefinedMetricType"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.string(self.resourceLabel, SchemaRules.at(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
             }
         }
 
@@ -523,9 +523,9 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.join(path, "PredefinedMetricType"), &issues)
-                SchemaRules.string(self.predefinedMetricType, SchemaRules.join(path, "PredefinedMetricType"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.string(self.resourceLabel, SchemaRules.join(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
+                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.at(path, "PredefinedMetricType"), &issues)
+                SchemaRules.string(self.predefinedMetricType, SchemaRules.at(path, "PredefinedMetricType"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.string(self.resourceLabel, SchemaRules.at(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
             }
         }
 
@@ -546,9 +546,9 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.join(path, "PredefinedMetricType"), &issues)
-                SchemaRules.string(self.predefinedMetricType, SchemaRules.join(path, "PredefinedMetricType"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.string(self.resourceLabel, SchemaRules.join(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
+                SchemaRules.required(self.predefinedMetricType.node, SchemaRules.at(path, "PredefinedMetricType"), &issues)
+                SchemaRules.string(self.predefinedMetricType, SchemaRules.at(path, "PredefinedMetricType"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.string(self.resourceLabel, SchemaRules.at(path, "ResourceLabel"), &issues, minLength: 1, maxLength: 1023)
             }
         }
 
@@ -572,7 +572,7 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.scalingAdjustment.node, SchemaRules.join(path, "ScalingAdjustment"), &issues)
+                SchemaRules.required(self.scalingAdjustment.node, SchemaRules.at(path, "ScalingAdjustment"), &issues)
             }
         }
 
@@ -614,8 +614,8 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.adjustmentType, SchemaRules.join(path, "AdjustmentType"), &issues)
-                SchemaRules.allowed(self.metricAggregationType, SchemaRules.join(path, "MetricAggregationType"), &issues)
+                SchemaRules.allowed(self.adjustmentType, SchemaRules.at(path, "AdjustmentType"), &issues)
+                SchemaRules.allowed(self.metricAggregationType, SchemaRules.at(path, "MetricAggregationType"), &issues)
                 for (index, item) in (self.stepAdjustments ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "StepAdjustments"))[\(index)]") }
             }
         }
@@ -641,8 +641,8 @@ extension ApplicationAutoScaling {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Dimensions"))[\(index)]") }
-                SchemaRules.string(self.metricName, SchemaRules.join(path, "MetricName"), &issues, minLength: 1, maxLength: 255)
-                SchemaRules.string(self.namespace, SchemaRules.join(path, "Namespace"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.metricName, SchemaRules.at(path, "MetricName"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.namespace, SchemaRules.at(path, "Namespace"), &issues, minLength: 1, maxLength: 255)
             }
         }
 
@@ -672,8 +672,8 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.expression, SchemaRules.join(path, "Expression"), &issues, minLength: 1, maxLength: 2048)
-                SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.expression, SchemaRules.at(path, "Expression"), &issues, minLength: 1, maxLength: 2048)
+                SchemaRules.string(self.id, SchemaRules.at(path, "Id"), &issues, minLength: 1, maxLength: 255)
                 self.metricStat?.validate(&issues, at: SchemaRules.join(path, "MetricStat"))
             }
         }
@@ -695,8 +695,8 @@ extension ApplicationAutoScaling {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, minLength: 1, maxLength: 255)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 1, maxLength: 1024)
+                SchemaRules.string(self.name, SchemaRules.at(path, "Name"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 1, maxLength: 1024)
             }
         }
 
@@ -721,7 +721,7 @@ extension ApplicationAutoScaling {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.metric?.validate(&issues, at: SchemaRules.join(path, "Metric"))
-                SchemaRules.string(self.unit, SchemaRules.join(path, "Unit"), &issues, minLength: 1, maxLength: 1023)
+                SchemaRules.string(self.unit, SchemaRules.at(path, "Unit"), &issues, minLength: 1, maxLength: 1023)
             }
         }
 
@@ -756,7 +756,7 @@ extension ApplicationAutoScaling {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.customizedMetricSpecification?.validate(&issues, at: SchemaRules.join(path, "CustomizedMetricSpecification"))
                 self.predefinedMetricSpecification?.validate(&issues, at: SchemaRules.join(path, "PredefinedMetricSpecification"))
-                SchemaRules.required(self.targetValue.node, SchemaRules.join(path, "TargetValue"), &issues)
+                SchemaRules.required(self.targetValue.node, SchemaRules.at(path, "TargetValue"), &issues)
             }
         }
     }

@@ -150,32 +150,32 @@ extension CloudWatch {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.items(self.alarmActions?.node, SchemaRules.join(path, "AlarmActions"), &issues, minItems: 0, maxItems: nil)
-            SchemaRules.stringItems(self.alarmActions?.node, SchemaRules.join(path, "AlarmActions"), &issues, minLength: 1, maxLength: 1024)
-            SchemaRules.string(self.alarmDescription, SchemaRules.join(path, "AlarmDescription"), &issues, minLength: 0, maxLength: 1024)
-            SchemaRules.string(self.alarmName, SchemaRules.join(path, "AlarmName"), &issues, minLength: 1, maxLength: 255)
-            SchemaRules.allowed(self.comparisonOperator, SchemaRules.join(path, "ComparisonOperator"), &issues)
-            SchemaRules.number(self.datapointsToAlarm, SchemaRules.join(path, "DatapointsToAlarm"), &issues, minimum: 1)
-            SchemaRules.items(self.dimensions?.count, SchemaRules.join(path, "Dimensions"), &issues, minItems: 0, maxItems: 30)
+            SchemaRules.items(self.alarmActions?.node, SchemaRules.at(path, "AlarmActions"), &issues, minItems: 0, maxItems: nil)
+            SchemaRules.stringItems(self.alarmActions?.node, SchemaRules.at(path, "AlarmActions"), &issues, minLength: 1, maxLength: 1024)
+            SchemaRules.string(self.alarmDescription, SchemaRules.at(path, "AlarmDescription"), &issues, minLength: 0, maxLength: 1024)
+            SchemaRules.string(self.alarmName, SchemaRules.at(path, "AlarmName"), &issues, minLength: 1, maxLength: 255)
+            SchemaRules.allowed(self.comparisonOperator, SchemaRules.at(path, "ComparisonOperator"), &issues)
+            SchemaRules.number(self.datapointsToAlarm, SchemaRules.at(path, "DatapointsToAlarm"), &issues, minimum: 1)
+            SchemaRules.items(self.dimensions?.count, SchemaRules.at(path, "Dimensions"), &issues, minItems: 0, maxItems: 30)
             for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Dimensions"))[\(index)]") }
-            SchemaRules.string(self.evaluateLowSampleCountPercentile, SchemaRules.join(path, "EvaluateLowSampleCountPercentile"), &issues, minLength: 1, maxLength: 255)
+            SchemaRules.string(self.evaluateLowSampleCountPercentile, SchemaRules.at(path, "EvaluateLowSampleCountPercentile"), &issues, minLength: 1, maxLength: 255)
             self.evaluationCriteria?.validate(&issues, at: SchemaRules.join(path, "EvaluationCriteria"))
-            SchemaRules.number(self.evaluationInterval, SchemaRules.join(path, "EvaluationInterval"), &issues, minimum: 10, maximum: 3600)
-            SchemaRules.number(self.evaluationPeriods, SchemaRules.join(path, "EvaluationPeriods"), &issues, minimum: 1)
-            SchemaRules.items(self.insufficientDataActions?.node, SchemaRules.join(path, "InsufficientDataActions"), &issues, minItems: 0, maxItems: nil)
-            SchemaRules.stringItems(self.insufficientDataActions?.node, SchemaRules.join(path, "InsufficientDataActions"), &issues, minLength: 1, maxLength: 1024)
-            SchemaRules.string(self.metricName, SchemaRules.join(path, "MetricName"), &issues, minLength: 1, maxLength: 255)
+            SchemaRules.number(self.evaluationInterval, SchemaRules.at(path, "EvaluationInterval"), &issues, minimum: 10, maximum: 3600)
+            SchemaRules.number(self.evaluationPeriods, SchemaRules.at(path, "EvaluationPeriods"), &issues, minimum: 1)
+            SchemaRules.items(self.insufficientDataActions?.node, SchemaRules.at(path, "InsufficientDataActions"), &issues, minItems: 0, maxItems: nil)
+            SchemaRules.stringItems(self.insufficientDataActions?.node, SchemaRules.at(path, "InsufficientDataActions"), &issues, minLength: 1, maxLength: 1024)
+            SchemaRules.string(self.metricName, SchemaRules.at(path, "MetricName"), &issues, minLength: 1, maxLength: 255)
             for (index, item) in (self.metrics ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Metrics"))[\(index)]") }
-            SchemaRules.string(self.namespace, SchemaRules.join(path, "Namespace"), &issues, pattern: "^[^:]", minLength: 1, maxLength: 255)
-            SchemaRules.items(self.okActions?.node, SchemaRules.join(path, "OKActions"), &issues, minItems: 0, maxItems: nil)
-            SchemaRules.stringItems(self.okActions?.node, SchemaRules.join(path, "OKActions"), &issues, minLength: 1, maxLength: 1024)
-            SchemaRules.number(self.period, SchemaRules.join(path, "Period"), &issues, minimum: 1)
-            SchemaRules.allowed(self.statistic, SchemaRules.join(path, "Statistic"), &issues)
-            SchemaRules.items(self.tags?.count, SchemaRules.join(path, "Tags"), &issues, minItems: nil, maxItems: 50)
+            SchemaRules.string(self.namespace, SchemaRules.at(path, "Namespace"), &issues, pattern: "^[^:]", minLength: 1, maxLength: 255)
+            SchemaRules.items(self.okActions?.node, SchemaRules.at(path, "OKActions"), &issues, minItems: 0, maxItems: nil)
+            SchemaRules.stringItems(self.okActions?.node, SchemaRules.at(path, "OKActions"), &issues, minLength: 1, maxLength: 1024)
+            SchemaRules.number(self.period, SchemaRules.at(path, "Period"), &issues, minimum: 1)
+            SchemaRules.allowed(self.statistic, SchemaRules.at(path, "Statistic"), &issues)
+            SchemaRules.items(self.tags?.count, SchemaRules.at(path, "Tags"), &issues, minItems: nil, maxItems: 50)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
-            SchemaRules.string(self.thresholdMetricId, SchemaRules.join(path, "ThresholdMetricId"), &issues, minLength: 1, maxLength: 255)
-            SchemaRules.allowed(self.treatMissingData, SchemaRules.join(path, "TreatMissingData"), &issues)
-            SchemaRules.allowed(self.unit, SchemaRules.join(path, "Unit"), &issues)
+            SchemaRules.string(self.thresholdMetricId, SchemaRules.at(path, "ThresholdMetricId"), &issues, minLength: 1, maxLength: 255)
+            SchemaRules.allowed(self.treatMissingData, SchemaRules.at(path, "TreatMissingData"), &issues)
+            SchemaRules.allowed(self.unit, SchemaRules.at(path, "Unit"), &issues)
             SchemaRules.exactlyOne([("MetricName", SchemaRules.isSet(self.metricName)), ("Metrics", SchemaRules.isSet(self.metrics))], path, &issues)
         }
 
@@ -219,10 +219,10 @@ extension CloudWatch {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.name.node, SchemaRules.join(path, "Name"), &issues)
-                SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, minLength: 1, maxLength: 255)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 1, maxLength: 1024)
+                SchemaRules.required(self.name.node, SchemaRules.at(path, "Name"), &issues)
+                SchemaRules.string(self.name, SchemaRules.at(path, "Name"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 1, maxLength: 1024)
             }
         }
 
@@ -264,10 +264,10 @@ extension CloudWatch {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.items(self.dimensions?.count, SchemaRules.join(path, "Dimensions"), &issues, minItems: 0, maxItems: 30)
+                SchemaRules.items(self.dimensions?.count, SchemaRules.at(path, "Dimensions"), &issues, minItems: 0, maxItems: 30)
                 for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Dimensions"))[\(index)]") }
-                SchemaRules.string(self.metricName, SchemaRules.join(path, "MetricName"), &issues, minLength: 1, maxLength: 255)
-                SchemaRules.string(self.namespace, SchemaRules.join(path, "Namespace"), &issues, pattern: "^[^:]", minLength: 1, maxLength: 255)
+                SchemaRules.string(self.metricName, SchemaRules.at(path, "MetricName"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.namespace, SchemaRules.at(path, "Namespace"), &issues, pattern: "^[^:]", minLength: 1, maxLength: 255)
             }
         }
 
@@ -303,12 +303,12 @@ extension CloudWatch {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.accountId, SchemaRules.join(path, "AccountId"), &issues, minLength: 1, maxLength: 255)
-                SchemaRules.string(self.expression, SchemaRules.join(path, "Expression"), &issues, minLength: 1, maxLength: 2048)
-                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
-                SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, pattern: "^([a-z])([A-Za-z0-9\\_]*)$", minLength: 1, maxLength: 255)
+                SchemaRules.string(self.accountId, SchemaRules.at(path, "AccountId"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.string(self.expression, SchemaRules.at(path, "Expression"), &issues, minLength: 1, maxLength: 2048)
+                SchemaRules.required(self.id.node, SchemaRules.at(path, "Id"), &issues)
+                SchemaRules.string(self.id, SchemaRules.at(path, "Id"), &issues, pattern: "^([a-z])([A-Za-z0-9\\_]*)$", minLength: 1, maxLength: 255)
                 self.metricStat?.validate(&issues, at: SchemaRules.join(path, "MetricStat"))
-                SchemaRules.number(self.period, SchemaRules.join(path, "Period"), &issues, minimum: 1)
+                SchemaRules.number(self.period, SchemaRules.at(path, "Period"), &issues, minimum: 1)
             }
         }
 
@@ -366,10 +366,10 @@ extension CloudWatch {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.metric.validate(&issues, at: SchemaRules.join(path, "Metric"))
-                SchemaRules.required(self.period.node, SchemaRules.join(path, "Period"), &issues)
-                SchemaRules.number(self.period, SchemaRules.join(path, "Period"), &issues, minimum: 1)
-                SchemaRules.required(self.stat.node, SchemaRules.join(path, "Stat"), &issues)
-                SchemaRules.allowed(self.unit, SchemaRules.join(path, "Unit"), &issues)
+                SchemaRules.required(self.period.node, SchemaRules.at(path, "Period"), &issues)
+                SchemaRules.number(self.period, SchemaRules.at(path, "Period"), &issues, minimum: 1)
+                SchemaRules.required(self.stat.node, SchemaRules.at(path, "Stat"), &issues)
+                SchemaRules.allowed(self.unit, SchemaRules.at(path, "Unit"), &issues)
             }
         }
 
@@ -390,10 +390,10 @@ extension CloudWatch {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 1, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 1, maxLength: 256)
             }
         }
     }

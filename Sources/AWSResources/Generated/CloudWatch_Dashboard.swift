@@ -29,7 +29,7 @@ extension CloudWatch {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.dashboardBody.node, SchemaRules.join(path, "DashboardBody"), &issues)
+            SchemaRules.required(self.dashboardBody.node, SchemaRules.at(path, "DashboardBody"), &issues)
         }
     }
 }

@@ -56,14 +56,14 @@ extension Events {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, minLength: 0, maxLength: 512)
-            SchemaRules.string(self.eventBusName, SchemaRules.join(path, "EventBusName"), &issues, pattern: "^(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+$", minLength: 1, maxLength: 1600)
-            SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, pattern: "^[\\.\\-_A-Za-z0-9]+$", minLength: 1, maxLength: 64)
-            SchemaRules.string(self.roleArn, SchemaRules.join(path, "RoleArn"), &issues, minLength: 1, maxLength: 1600)
-            SchemaRules.string(self.scheduleExpression, SchemaRules.join(path, "ScheduleExpression"), &issues, minLength: 0, maxLength: 256)
-            SchemaRules.allowed(self.state, SchemaRules.join(path, "State"), &issues)
+            SchemaRules.string(self.description, SchemaRules.at(path, "Description"), &issues, minLength: 0, maxLength: 512)
+            SchemaRules.string(self.eventBusName, SchemaRules.at(path, "EventBusName"), &issues, pattern: "^(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+$", minLength: 1, maxLength: 1600)
+            SchemaRules.string(self.name, SchemaRules.at(path, "Name"), &issues, pattern: "^[\\.\\-_A-Za-z0-9]+$", minLength: 1, maxLength: 64)
+            SchemaRules.string(self.roleArn, SchemaRules.at(path, "RoleArn"), &issues, minLength: 1, maxLength: 1600)
+            SchemaRules.string(self.scheduleExpression, SchemaRules.at(path, "ScheduleExpression"), &issues, minLength: 0, maxLength: 256)
+            SchemaRules.allowed(self.state, SchemaRules.at(path, "State"), &issues)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
-            SchemaRules.items(self.targets?.count, SchemaRules.join(path, "Targets"), &issues, minItems: 1, maxItems: 100)
+            SchemaRules.items(self.targets?.count, SchemaRules.at(path, "Targets"), &issues, minItems: 1, maxItems: 100)
             for (index, item) in (self.targets ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Targets"))[\(index)]") }
         }
 
@@ -81,7 +81,7 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.graphQLOperation.node, SchemaRules.join(path, "GraphQLOperation"), &issues)
+                SchemaRules.required(self.graphQLOperation.node, SchemaRules.at(path, "GraphQLOperation"), &issues)
             }
         }
 
@@ -110,9 +110,9 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.assignPublicIp, SchemaRules.join(path, "AssignPublicIp"), &issues)
-                SchemaRules.uniqueItems(self.securityGroups?.node, SchemaRules.join(path, "SecurityGroups"), &issues)
-                SchemaRules.required(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues)
+                SchemaRules.allowed(self.assignPublicIp, SchemaRules.at(path, "AssignPublicIp"), &issues)
+                SchemaRules.uniqueItems(self.securityGroups?.node, SchemaRules.at(path, "SecurityGroups"), &issues)
+                SchemaRules.required(self.subnets.node, SchemaRules.at(path, "Subnets"), &issues)
             }
         }
 
@@ -157,8 +157,8 @@ extension Events {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.arrayProperties?.validate(&issues, at: SchemaRules.join(path, "ArrayProperties"))
-                SchemaRules.required(self.jobDefinition.node, SchemaRules.join(path, "JobDefinition"), &issues)
-                SchemaRules.required(self.jobName.node, SchemaRules.join(path, "JobName"), &issues)
+                SchemaRules.required(self.jobDefinition.node, SchemaRules.at(path, "JobDefinition"), &issues)
+                SchemaRules.required(self.jobName.node, SchemaRules.at(path, "JobName"), &issues)
                 self.retryStrategy?.validate(&issues, at: SchemaRules.join(path, "RetryStrategy"))
             }
         }
@@ -200,10 +200,10 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.number(self.base, SchemaRules.join(path, "Base"), &issues, minimum: 0, maximum: 100000)
-                SchemaRules.required(self.capacityProvider.node, SchemaRules.join(path, "CapacityProvider"), &issues)
-                SchemaRules.string(self.capacityProvider, SchemaRules.join(path, "CapacityProvider"), &issues, minLength: 1, maxLength: 255)
-                SchemaRules.number(self.weight, SchemaRules.join(path, "Weight"), &issues, minimum: 0, maximum: 1000)
+                SchemaRules.number(self.base, SchemaRules.at(path, "Base"), &issues, minimum: 0, maximum: 100000)
+                SchemaRules.required(self.capacityProvider.node, SchemaRules.at(path, "CapacityProvider"), &issues)
+                SchemaRules.string(self.capacityProvider, SchemaRules.at(path, "CapacityProvider"), &issues, minLength: 1, maxLength: 255)
+                SchemaRules.number(self.weight, SchemaRules.at(path, "Weight"), &issues, minimum: 0, maximum: 1000)
             }
         }
 
@@ -221,7 +221,7 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.arn, SchemaRules.join(path, "Arn"), &issues, minLength: 1, maxLength: 1600)
+                SchemaRules.string(self.arn, SchemaRules.at(path, "Arn"), &issues, minLength: 1, maxLength: 1600)
             }
         }
 
@@ -288,19 +288,19 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.items(self.capacityProviderStrategy?.count, SchemaRules.join(path, "CapacityProviderStrategy"), &issues, minItems: 0, maxItems: 6)
+                SchemaRules.items(self.capacityProviderStrategy?.count, SchemaRules.at(path, "CapacityProviderStrategy"), &issues, minItems: 0, maxItems: 6)
                 for (index, item) in (self.capacityProviderStrategy ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "CapacityProviderStrategy"))[\(index)]") }
-                SchemaRules.allowed(self.launchType, SchemaRules.join(path, "LaunchType"), &issues)
+                SchemaRules.allowed(self.launchType, SchemaRules.at(path, "LaunchType"), &issues)
                 self.networkConfiguration?.validate(&issues, at: SchemaRules.join(path, "NetworkConfiguration"))
-                SchemaRules.items(self.placementConstraints?.count, SchemaRules.join(path, "PlacementConstraints"), &issues, minItems: 0, maxItems: 10)
+                SchemaRules.items(self.placementConstraints?.count, SchemaRules.at(path, "PlacementConstraints"), &issues, minItems: 0, maxItems: 10)
                 for (index, item) in (self.placementConstraints ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "PlacementConstraints"))[\(index)]") }
                 for (index, item) in (self.placementStrategies ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "PlacementStrategies"))[\(index)]") }
-                SchemaRules.allowed(self.propagateTags, SchemaRules.join(path, "PropagateTags"), &issues)
-                SchemaRules.string(self.referenceId, SchemaRules.join(path, "ReferenceId"), &issues, minLength: 0, maxLength: 1024)
+                SchemaRules.allowed(self.propagateTags, SchemaRules.at(path, "PropagateTags"), &issues)
+                SchemaRules.string(self.referenceId, SchemaRules.at(path, "ReferenceId"), &issues, minLength: 0, maxLength: 1024)
                 for (index, item) in (self.tagList ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "TagList"))[\(index)]") }
-                SchemaRules.number(self.taskCount, SchemaRules.join(path, "TaskCount"), &issues, minimum: 1)
-                SchemaRules.required(self.taskDefinitionArn.node, SchemaRules.join(path, "TaskDefinitionArn"), &issues)
-                SchemaRules.string(self.taskDefinitionArn, SchemaRules.join(path, "TaskDefinitionArn"), &issues, minLength: 1, maxLength: 1600)
+                SchemaRules.number(self.taskCount, SchemaRules.at(path, "TaskCount"), &issues, minimum: 1)
+                SchemaRules.required(self.taskDefinitionArn.node, SchemaRules.at(path, "TaskDefinitionArn"), &issues)
+                SchemaRules.string(self.taskDefinitionArn, SchemaRules.at(path, "TaskDefinitionArn"), &issues, minLength: 1, maxLength: 1600)
             }
         }
 
@@ -324,10 +324,10 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.keys(self.headerParameters, SchemaRules.join(path, "HeaderParameters"), &issues, pattern: "[a-zA-Z0-9]+")
-                SchemaRules.stringItems(self.pathParameterValues?.node, SchemaRules.join(path, "PathParameterValues"), &issues, pattern: "^(?!\\s*$).+$")
-                SchemaRules.uniqueItems(self.pathParameterValues?.node, SchemaRules.join(path, "PathParameterValues"), &issues)
-                SchemaRules.keys(self.queryStringParameters, SchemaRules.join(path, "QueryStringParameters"), &issues, pattern: "[a-zA-Z0-9]+")
+                SchemaRules.keys(self.headerParameters, SchemaRules.at(path, "HeaderParameters"), &issues, pattern: "[a-zA-Z0-9]+")
+                SchemaRules.stringItems(self.pathParameterValues?.node, SchemaRules.at(path, "PathParameterValues"), &issues, pattern: "^(?!\\s*$).+$")
+                SchemaRules.uniqueItems(self.pathParameterValues?.node, SchemaRules.at(path, "PathParameterValues"), &issues)
+                SchemaRules.keys(self.queryStringParameters, SchemaRules.at(path, "QueryStringParameters"), &issues, pattern: "[a-zA-Z0-9]+")
             }
         }
 
@@ -348,9 +348,9 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.keys(self.inputPathsMap, SchemaRules.join(path, "InputPathsMap"), &issues, pattern: "[a-zA-Z0-9]+")
-                SchemaRules.required(self.inputTemplate.node, SchemaRules.join(path, "InputTemplate"), &issues)
-                SchemaRules.string(self.inputTemplate, SchemaRules.join(path, "InputTemplate"), &issues, minLength: 1, maxLength: 8192)
+                SchemaRules.keys(self.inputPathsMap, SchemaRules.at(path, "InputPathsMap"), &issues, pattern: "[a-zA-Z0-9]+")
+                SchemaRules.required(self.inputTemplate.node, SchemaRules.at(path, "InputTemplate"), &issues)
+                SchemaRules.string(self.inputTemplate, SchemaRules.at(path, "InputTemplate"), &issues, minLength: 1, maxLength: 8192)
             }
         }
 
@@ -368,8 +368,8 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.partitionKeyPath.node, SchemaRules.join(path, "PartitionKeyPath"), &issues)
-                SchemaRules.string(self.partitionKeyPath, SchemaRules.join(path, "PartitionKeyPath"), &issues, minLength: 0, maxLength: 256)
+                SchemaRules.required(self.partitionKeyPath.node, SchemaRules.at(path, "PartitionKeyPath"), &issues)
+                SchemaRules.string(self.partitionKeyPath, SchemaRules.at(path, "PartitionKeyPath"), &issues, minLength: 0, maxLength: 256)
             }
         }
 
@@ -413,8 +413,8 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.expression, SchemaRules.join(path, "Expression"), &issues, minLength: 0, maxLength: 2000)
-                SchemaRules.allowed(self.type, SchemaRules.join(path, "Type"), &issues)
+                SchemaRules.string(self.expression, SchemaRules.at(path, "Expression"), &issues, minLength: 0, maxLength: 2000)
+                SchemaRules.allowed(self.type, SchemaRules.at(path, "Type"), &issues)
             }
         }
 
@@ -470,12 +470,12 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.database.node, SchemaRules.join(path, "Database"), &issues)
-                SchemaRules.string(self.database, SchemaRules.join(path, "Database"), &issues, minLength: 1, maxLength: 64)
-                SchemaRules.string(self.dbUser, SchemaRules.join(path, "DbUser"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.string(self.secretManagerArn, SchemaRules.join(path, "SecretManagerArn"), &issues, pattern: "^(^arn:aws([a-z]|\\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)$", minLength: 1, maxLength: 1600)
-                SchemaRules.string(self.sql, SchemaRules.join(path, "Sql"), &issues, minLength: 1, maxLength: 100000)
-                SchemaRules.string(self.statementName, SchemaRules.join(path, "StatementName"), &issues, minLength: 1, maxLength: 500)
+                SchemaRules.required(self.database.node, SchemaRules.at(path, "Database"), &issues)
+                SchemaRules.string(self.database, SchemaRules.at(path, "Database"), &issues, minLength: 1, maxLength: 64)
+                SchemaRules.string(self.dbUser, SchemaRules.at(path, "DbUser"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.string(self.secretManagerArn, SchemaRules.at(path, "SecretManagerArn"), &issues, pattern: "^(^arn:aws([a-z]|\\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)$", minLength: 1, maxLength: 1600)
+                SchemaRules.string(self.sql, SchemaRules.at(path, "Sql"), &issues, minLength: 1, maxLength: 100000)
+                SchemaRules.string(self.statementName, SchemaRules.at(path, "StatementName"), &issues, minLength: 1, maxLength: 500)
             }
         }
 
@@ -496,8 +496,8 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.number(self.maximumEventAgeInSeconds, SchemaRules.join(path, "MaximumEventAgeInSeconds"), &issues, minimum: 60, maximum: 86400)
-                SchemaRules.number(self.maximumRetryAttempts, SchemaRules.join(path, "MaximumRetryAttempts"), &issues, minimum: 0, maximum: 185)
+                SchemaRules.number(self.maximumEventAgeInSeconds, SchemaRules.at(path, "MaximumEventAgeInSeconds"), &issues, minimum: 60, maximum: 86400)
+                SchemaRules.number(self.maximumRetryAttempts, SchemaRules.at(path, "MaximumRetryAttempts"), &issues, minimum: 0, maximum: 185)
             }
         }
 
@@ -515,7 +515,7 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.items(self.runCommandTargets.count, SchemaRules.join(path, "RunCommandTargets"), &issues, minItems: 1, maxItems: 5)
+                SchemaRules.items(self.runCommandTargets.count, SchemaRules.at(path, "RunCommandTargets"), &issues, minItems: 1, maxItems: 5)
                 for (index, item) in self.runCommandTargets.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "RunCommandTargets"))[\(index)]") }
             }
         }
@@ -537,12 +537,12 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", minLength: 1, maxLength: 128)
-                SchemaRules.required(self.values.node, SchemaRules.join(path, "Values"), &issues)
-                SchemaRules.items(self.values.node, SchemaRules.join(path, "Values"), &issues, minItems: 1, maxItems: 50)
-                SchemaRules.stringItems(self.values.node, SchemaRules.join(path, "Values"), &issues, minLength: 1, maxLength: 256)
-                SchemaRules.uniqueItems(self.values.node, SchemaRules.join(path, "Values"), &issues)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", minLength: 1, maxLength: 128)
+                SchemaRules.required(self.values.node, SchemaRules.at(path, "Values"), &issues)
+                SchemaRules.items(self.values.node, SchemaRules.at(path, "Values"), &issues, minItems: 1, maxItems: 50)
+                SchemaRules.stringItems(self.values.node, SchemaRules.at(path, "Values"), &issues, minLength: 1, maxLength: 256)
+                SchemaRules.uniqueItems(self.values.node, SchemaRules.at(path, "Values"), &issues)
             }
         }
 
@@ -563,10 +563,10 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.name.node, SchemaRules.join(path, "Name"), &issues)
-                SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 256)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 0, maxLength: 1024)
+                SchemaRules.required(self.name.node, SchemaRules.at(path, "Name"), &issues)
+                SchemaRules.string(self.name, SchemaRules.at(path, "Name"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 256)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 0, maxLength: 1024)
             }
         }
 
@@ -584,7 +584,7 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.items(self.pipelineParameterList?.count, SchemaRules.join(path, "PipelineParameterList"), &issues, minItems: 0, maxItems: 200)
+                SchemaRules.items(self.pipelineParameterList?.count, SchemaRules.at(path, "PipelineParameterList"), &issues, minItems: 0, maxItems: 200)
                 for (index, item) in (self.pipelineParameterList ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "PipelineParameterList"))[\(index)]") }
             }
         }
@@ -603,7 +603,7 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.messageGroupId.node, SchemaRules.join(path, "MessageGroupId"), &issues)
+                SchemaRules.required(self.messageGroupId.node, SchemaRules.at(path, "MessageGroupId"), &issues)
             }
         }
 
@@ -624,8 +624,8 @@ extension Events {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 0, maxLength: 256)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 0, maxLength: 256)
             }
         }
 
@@ -692,21 +692,21 @@ extension Events {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.appSyncParameters?.validate(&issues, at: SchemaRules.join(path, "AppSyncParameters"))
-                SchemaRules.required(self.arn.node, SchemaRules.join(path, "Arn"), &issues)
-                SchemaRules.string(self.arn, SchemaRules.join(path, "Arn"), &issues, minLength: 1, maxLength: 1600)
+                SchemaRules.required(self.arn.node, SchemaRules.at(path, "Arn"), &issues)
+                SchemaRules.string(self.arn, SchemaRules.at(path, "Arn"), &issues, minLength: 1, maxLength: 1600)
                 self.batchParameters?.validate(&issues, at: SchemaRules.join(path, "BatchParameters"))
                 self.deadLetterConfig?.validate(&issues, at: SchemaRules.join(path, "DeadLetterConfig"))
                 self.ecsParameters?.validate(&issues, at: SchemaRules.join(path, "EcsParameters"))
                 self.httpParameters?.validate(&issues, at: SchemaRules.join(path, "HttpParameters"))
-                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
-                SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, pattern: "^[\\.\\-_A-Za-z0-9]+$", minLength: 1, maxLength: 64)
-                SchemaRules.string(self.input, SchemaRules.join(path, "Input"), &issues, minLength: 0, maxLength: 8192)
-                SchemaRules.string(self.inputPath, SchemaRules.join(path, "InputPath"), &issues, minLength: 0, maxLength: 256)
+                SchemaRules.required(self.id.node, SchemaRules.at(path, "Id"), &issues)
+                SchemaRules.string(self.id, SchemaRules.at(path, "Id"), &issues, pattern: "^[\\.\\-_A-Za-z0-9]+$", minLength: 1, maxLength: 64)
+                SchemaRules.string(self.input, SchemaRules.at(path, "Input"), &issues, minLength: 0, maxLength: 8192)
+                SchemaRules.string(self.inputPath, SchemaRules.at(path, "InputPath"), &issues, minLength: 0, maxLength: 256)
                 self.inputTransformer?.validate(&issues, at: SchemaRules.join(path, "InputTransformer"))
                 self.kinesisParameters?.validate(&issues, at: SchemaRules.join(path, "KinesisParameters"))
                 self.redshiftDataParameters?.validate(&issues, at: SchemaRules.join(path, "RedshiftDataParameters"))
                 self.retryPolicy?.validate(&issues, at: SchemaRules.join(path, "RetryPolicy"))
-                SchemaRules.string(self.roleArn, SchemaRules.join(path, "RoleArn"), &issues, minLength: 1, maxLength: 1600)
+                SchemaRules.string(self.roleArn, SchemaRules.at(path, "RoleArn"), &issues, minLength: 1, maxLength: 1600)
                 self.runCommandParameters?.validate(&issues, at: SchemaRules.join(path, "RunCommandParameters"))
                 self.sageMakerPipelineParameters?.validate(&issues, at: SchemaRules.join(path, "SageMakerPipelineParameters"))
                 self.sqsParameters?.validate(&issues, at: SchemaRules.join(path, "SqsParameters"))

@@ -46,12 +46,12 @@ extension IAM {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, minLength: 0, maxLength: 1000)
-            SchemaRules.uniqueItems(self.groups?.node, SchemaRules.join(path, "Groups"), &issues)
-            SchemaRules.string(self.path, SchemaRules.join(path, "Path"), &issues, pattern: "^((/[A-Za-z0-9\\.,\\+@=_-]+)*)/$", minLength: 1, maxLength: 512)
-            SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
-            SchemaRules.uniqueItems(self.roles?.node, SchemaRules.join(path, "Roles"), &issues)
-            SchemaRules.uniqueItems(self.users?.node, SchemaRules.join(path, "Users"), &issues)
+            SchemaRules.string(self.description, SchemaRules.at(path, "Description"), &issues, minLength: 0, maxLength: 1000)
+            SchemaRules.uniqueItems(self.groups?.node, SchemaRules.at(path, "Groups"), &issues)
+            SchemaRules.string(self.path, SchemaRules.at(path, "Path"), &issues, pattern: "^((/[A-Za-z0-9\\.,\\+@=_-]+)*)/$", minLength: 1, maxLength: 512)
+            SchemaRules.required(self.policyDocument, SchemaRules.at(path, "PolicyDocument"), &issues)
+            SchemaRules.uniqueItems(self.roles?.node, SchemaRules.at(path, "Roles"), &issues)
+            SchemaRules.uniqueItems(self.users?.node, SchemaRules.at(path, "Users"), &issues)
         }
     }
 }

@@ -37,9 +37,9 @@ extension IAM {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
-            SchemaRules.required(self.policyName.node, SchemaRules.join(path, "PolicyName"), &issues)
-            SchemaRules.string(self.policyName, SchemaRules.join(path, "PolicyName"), &issues, pattern: "^[\\w+=,.@-]+$", minLength: 1, maxLength: 128)
+            SchemaRules.required(self.policyDocument, SchemaRules.at(path, "PolicyDocument"), &issues)
+            SchemaRules.required(self.policyName.node, SchemaRules.at(path, "PolicyName"), &issues)
+            SchemaRules.string(self.policyName, SchemaRules.at(path, "PolicyName"), &issues, pattern: "^[\\w+=,.@-]+$", minLength: 1, maxLength: 128)
             SchemaRules.atLeastOne([("Groups", SchemaRules.isSet(self.groups)), ("Roles", SchemaRules.isSet(self.roles)), ("Users", SchemaRules.isSet(self.users))], path, &issues)
         }
     }

@@ -51,17 +51,17 @@ extension IAM {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.assumeRolePolicyDocument, SchemaRules.join(path, "AssumeRolePolicyDocument"), &issues)
-            SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, pattern: "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$", minLength: 0, maxLength: 1000)
-            SchemaRules.items(self.managedPolicyArns?.node, SchemaRules.join(path, "ManagedPolicyArns"), &issues, minItems: 0, maxItems: 20)
-            SchemaRules.stringItems(self.managedPolicyArns?.node, SchemaRules.join(path, "ManagedPolicyArns"), &issues, pattern: "arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+")
-            SchemaRules.uniqueItems(self.managedPolicyArns?.node, SchemaRules.join(path, "ManagedPolicyArns"), &issues)
-            SchemaRules.number(self.maxSessionDuration, SchemaRules.join(path, "MaxSessionDuration"), &issues, minimum: 3600, maximum: 43200)
-            SchemaRules.string(self.path, SchemaRules.join(path, "Path"), &issues, pattern: "^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$", minLength: 1, maxLength: 512)
-            SchemaRules.string(self.permissionsBoundary, SchemaRules.join(path, "PermissionsBoundary"), &issues, minLength: 20, maxLength: 2048)
+            SchemaRules.required(self.assumeRolePolicyDocument, SchemaRules.at(path, "AssumeRolePolicyDocument"), &issues)
+            SchemaRules.string(self.description, SchemaRules.at(path, "Description"), &issues, pattern: "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$", minLength: 0, maxLength: 1000)
+            SchemaRules.items(self.managedPolicyArns?.node, SchemaRules.at(path, "ManagedPolicyArns"), &issues, minItems: 0, maxItems: 20)
+            SchemaRules.stringItems(self.managedPolicyArns?.node, SchemaRules.at(path, "ManagedPolicyArns"), &issues, pattern: "arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+")
+            SchemaRules.uniqueItems(self.managedPolicyArns?.node, SchemaRules.at(path, "ManagedPolicyArns"), &issues)
+            SchemaRules.number(self.maxSessionDuration, SchemaRules.at(path, "MaxSessionDuration"), &issues, minimum: 3600, maximum: 43200)
+            SchemaRules.string(self.path, SchemaRules.at(path, "Path"), &issues, pattern: "^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$", minLength: 1, maxLength: 512)
+            SchemaRules.string(self.permissionsBoundary, SchemaRules.at(path, "PermissionsBoundary"), &issues, minLength: 20, maxLength: 2048)
             for (index, item) in (self.policies ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Policies"))[\(index)]") }
-            SchemaRules.string(self.roleName, SchemaRules.join(path, "RoleName"), &issues, pattern: "^[\\w+=,.@-]+$", minLength: 1, maxLength: 64)
-            SchemaRules.items(self.tags?.count, SchemaRules.join(path, "Tags"), &issues, minItems: 0, maxItems: 50)
+            SchemaRules.string(self.roleName, SchemaRules.at(path, "RoleName"), &issues, pattern: "^[\\w+=,.@-]+$", minLength: 1, maxLength: 64)
+            SchemaRules.items(self.tags?.count, SchemaRules.at(path, "Tags"), &issues, minItems: 0, maxItems: 50)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
         }
 
@@ -82,8 +82,8 @@ extension IAM {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
-                SchemaRules.required(self.policyName.node, SchemaRules.join(path, "PolicyName"), &issues)
+                SchemaRules.required(self.policyDocument, SchemaRules.at(path, "PolicyDocument"), &issues)
+                SchemaRules.required(self.policyName.node, SchemaRules.at(path, "PolicyName"), &issues)
             }
         }
 
@@ -104,10 +104,10 @@ extension IAM {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", minLength: 0, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", minLength: 0, maxLength: 256)
             }
         }
     }

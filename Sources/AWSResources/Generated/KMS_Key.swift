@@ -90,12 +90,12 @@ extension KMS {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, minLength: 0, maxLength: 8192)
-            SchemaRules.allowed(self.keySpec, SchemaRules.join(path, "KeySpec"), &issues)
-            SchemaRules.allowed(self.keyUsage, SchemaRules.join(path, "KeyUsage"), &issues)
-            SchemaRules.allowed(self.origin, SchemaRules.join(path, "Origin"), &issues)
-            SchemaRules.number(self.pendingWindowInDays, SchemaRules.join(path, "PendingWindowInDays"), &issues, minimum: 7, maximum: 30)
-            SchemaRules.number(self.rotationPeriodInDays, SchemaRules.join(path, "RotationPeriodInDays"), &issues, minimum: 90, maximum: 2560)
+            SchemaRules.string(self.description, SchemaRules.at(path, "Description"), &issues, minLength: 0, maxLength: 8192)
+            SchemaRules.allowed(self.keySpec, SchemaRules.at(path, "KeySpec"), &issues)
+            SchemaRules.allowed(self.keyUsage, SchemaRules.at(path, "KeyUsage"), &issues)
+            SchemaRules.allowed(self.origin, SchemaRules.at(path, "Origin"), &issues)
+            SchemaRules.number(self.pendingWindowInDays, SchemaRules.at(path, "PendingWindowInDays"), &issues, minimum: 7, maximum: 30)
+            SchemaRules.number(self.rotationPeriodInDays, SchemaRules.at(path, "RotationPeriodInDays"), &issues, minimum: 90, maximum: 2560)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
         }
 
@@ -116,10 +116,10 @@ extension KMS {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 0, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 0, maxLength: 256)
             }
         }
     }

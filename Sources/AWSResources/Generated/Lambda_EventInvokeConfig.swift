@@ -40,12 +40,12 @@ extension Lambda {
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
             self.destinationConfig?.validate(&issues, at: SchemaRules.join(path, "DestinationConfig"))
-            SchemaRules.required(self.functionName.node, SchemaRules.join(path, "FunctionName"), &issues)
-            SchemaRules.string(self.functionName, SchemaRules.join(path, "FunctionName"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]+(-[a-z]+)+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$")
-            SchemaRules.number(self.maximumEventAgeInSeconds, SchemaRules.join(path, "MaximumEventAgeInSeconds"), &issues, minimum: 60, maximum: 21600)
-            SchemaRules.number(self.maximumRetryAttempts, SchemaRules.join(path, "MaximumRetryAttempts"), &issues, minimum: 0, maximum: 2)
-            SchemaRules.required(self.qualifier.node, SchemaRules.join(path, "Qualifier"), &issues)
-            SchemaRules.string(self.qualifier, SchemaRules.join(path, "Qualifier"), &issues, pattern: "^\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9$_-]{1,129}$")
+            SchemaRules.required(self.functionName.node, SchemaRules.at(path, "FunctionName"), &issues)
+            SchemaRules.string(self.functionName, SchemaRules.at(path, "FunctionName"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]+(-[a-z]+)+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$")
+            SchemaRules.number(self.maximumEventAgeInSeconds, SchemaRules.at(path, "MaximumEventAgeInSeconds"), &issues, minimum: 60, maximum: 21600)
+            SchemaRules.number(self.maximumRetryAttempts, SchemaRules.at(path, "MaximumRetryAttempts"), &issues, minimum: 0, maximum: 2)
+            SchemaRules.required(self.qualifier.node, SchemaRules.at(path, "Qualifier"), &issues)
+            SchemaRules.string(self.qualifier, SchemaRules.at(path, "Qualifier"), &issues, pattern: "^\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9$_-]{1,129}$")
         }
 
         public struct DestinationConfig: PropertyType {
@@ -84,8 +84,8 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.destination.node, SchemaRules.join(path, "Destination"), &issues)
-                SchemaRules.string(self.destination, SchemaRules.join(path, "Destination"), &issues, pattern: "^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*)", minLength: 0, maxLength: 350)
+                SchemaRules.required(self.destination.node, SchemaRules.at(path, "Destination"), &issues)
+                SchemaRules.string(self.destination, SchemaRules.at(path, "Destination"), &issues, pattern: "^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*)", minLength: 0, maxLength: 350)
             }
         }
 
@@ -103,8 +103,8 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.destination.node, SchemaRules.join(path, "Destination"), &issues)
-                SchemaRules.string(self.destination, SchemaRules.join(path, "Destination"), &issues, pattern: "^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*)", minLength: 0, maxLength: 350)
+                SchemaRules.required(self.destination.node, SchemaRules.at(path, "Destination"), &issues)
+                SchemaRules.string(self.destination, SchemaRules.at(path, "Destination"), &issues, pattern: "^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*)", minLength: 0, maxLength: 350)
             }
         }
     }

@@ -177,39 +177,39 @@ extension Lambda {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.items(self.architectures?.node, SchemaRules.join(path, "Architectures"), &issues, minItems: 1, maxItems: 1)
-            SchemaRules.itemsAllowed(self.architectures?.node, SchemaRules.join(path, "Architectures"), &issues, ["x86_64", "arm64"])
+            SchemaRules.items(self.architectures?.node, SchemaRules.at(path, "Architectures"), &issues, minItems: 1, maxItems: 1)
+            SchemaRules.itemsAllowed(self.architectures?.node, SchemaRules.at(path, "Architectures"), &issues, ["x86_64", "arm64"])
             self.capacityProviderConfig?.validate(&issues, at: SchemaRules.join(path, "CapacityProviderConfig"))
             self.code.validate(&issues, at: SchemaRules.join(path, "Code"))
-            SchemaRules.string(self.codeSigningConfigArn, SchemaRules.join(path, "CodeSigningConfigArn"), &issues, pattern: "arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}", minLength: 0, maxLength: 200)
+            SchemaRules.string(self.codeSigningConfigArn, SchemaRules.at(path, "CodeSigningConfigArn"), &issues, pattern: "arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}", minLength: 0, maxLength: 200)
             self.deadLetterConfig?.validate(&issues, at: SchemaRules.join(path, "DeadLetterConfig"))
-            SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, minLength: 0, maxLength: 256)
+            SchemaRules.string(self.description, SchemaRules.at(path, "Description"), &issues, minLength: 0, maxLength: 256)
             self.durableConfig?.validate(&issues, at: SchemaRules.join(path, "DurableConfig"))
             self.environment?.validate(&issues, at: SchemaRules.join(path, "Environment"))
             self.ephemeralStorage?.validate(&issues, at: SchemaRules.join(path, "EphemeralStorage"))
-            SchemaRules.items(self.fileSystemConfigs?.count, SchemaRules.join(path, "FileSystemConfigs"), &issues, minItems: 0, maxItems: 1)
+            SchemaRules.items(self.fileSystemConfigs?.count, SchemaRules.at(path, "FileSystemConfigs"), &issues, minItems: 0, maxItems: 1)
             for (index, item) in (self.fileSystemConfigs ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "FileSystemConfigs"))[\(index)]") }
-            SchemaRules.string(self.functionName, SchemaRules.join(path, "FunctionName"), &issues, minLength: 1, maxLength: 64)
+            SchemaRules.string(self.functionName, SchemaRules.at(path, "FunctionName"), &issues, minLength: 1, maxLength: 64)
             self.functionScalingConfig?.validate(&issues, at: SchemaRules.join(path, "FunctionScalingConfig"))
-            SchemaRules.string(self.handler, SchemaRules.join(path, "Handler"), &issues, pattern: "^[^\\s]+$", minLength: 0, maxLength: 128)
+            SchemaRules.string(self.handler, SchemaRules.at(path, "Handler"), &issues, pattern: "^[^\\s]+$", minLength: 0, maxLength: 128)
             self.imageConfig?.validate(&issues, at: SchemaRules.join(path, "ImageConfig"))
-            SchemaRules.string(self.kmsKeyArn, SchemaRules.join(path, "KmsKeyArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
-            SchemaRules.items(self.layers?.node, SchemaRules.join(path, "Layers"), &issues, minItems: nil, maxItems: 5)
-            SchemaRules.stringItems(self.layers?.node, SchemaRules.join(path, "Layers"), &issues, pattern: "^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$", minLength: 1)
-            SchemaRules.uniqueItems(self.layers?.node, SchemaRules.join(path, "Layers"), &issues)
+            SchemaRules.string(self.kmsKeyArn, SchemaRules.at(path, "KmsKeyArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
+            SchemaRules.items(self.layers?.node, SchemaRules.at(path, "Layers"), &issues, minItems: nil, maxItems: 5)
+            SchemaRules.stringItems(self.layers?.node, SchemaRules.at(path, "Layers"), &issues, pattern: "^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$", minLength: 1)
+            SchemaRules.uniqueItems(self.layers?.node, SchemaRules.at(path, "Layers"), &issues)
             self.loggingConfig?.validate(&issues, at: SchemaRules.join(path, "LoggingConfig"))
-            SchemaRules.number(self.memorySize, SchemaRules.join(path, "MemorySize"), &issues, minimum: 128, maximum: 32768)
-            SchemaRules.allowed(self.packageType, SchemaRules.join(path, "PackageType"), &issues)
-            SchemaRules.allowed(self.recursiveLoop, SchemaRules.join(path, "RecursiveLoop"), &issues)
-            SchemaRules.number(self.reservedConcurrentExecutions, SchemaRules.join(path, "ReservedConcurrentExecutions"), &issues, minimum: 0)
-            SchemaRules.required(self.role.node, SchemaRules.join(path, "Role"), &issues)
-            SchemaRules.string(self.role, SchemaRules.join(path, "Role"), &issues, pattern: "^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
-            SchemaRules.allowed(self.runtime, SchemaRules.join(path, "Runtime"), &issues)
+            SchemaRules.number(self.memorySize, SchemaRules.at(path, "MemorySize"), &issues, minimum: 128, maximum: 32768)
+            SchemaRules.allowed(self.packageType, SchemaRules.at(path, "PackageType"), &issues)
+            SchemaRules.allowed(self.recursiveLoop, SchemaRules.at(path, "RecursiveLoop"), &issues)
+            SchemaRules.number(self.reservedConcurrentExecutions, SchemaRules.at(path, "ReservedConcurrentExecutions"), &issues, minimum: 0)
+            SchemaRules.required(self.role.node, SchemaRules.at(path, "Role"), &issues)
+            SchemaRules.string(self.role, SchemaRules.at(path, "Role"), &issues, pattern: "^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+            SchemaRules.allowed(self.runtime, SchemaRules.at(path, "Runtime"), &issues)
             self.runtimeManagementConfig?.validate(&issues, at: SchemaRules.join(path, "RuntimeManagementConfig"))
             self.snapStart?.validate(&issues, at: SchemaRules.join(path, "SnapStart"))
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
             self.tenancyConfig?.validate(&issues, at: SchemaRules.join(path, "TenancyConfig"))
-            SchemaRules.number(self.timeout, SchemaRules.join(path, "Timeout"), &issues, minimum: 1, maximum: 900)
+            SchemaRules.number(self.timeout, SchemaRules.at(path, "Timeout"), &issues, minimum: 1, maximum: 900)
             self.tracingConfig?.validate(&issues, at: SchemaRules.join(path, "TracingConfig"))
             self.vpcConfig?.validate(&issues, at: SchemaRules.join(path, "VpcConfig"))
         }
@@ -269,11 +269,11 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.s3Bucket, SchemaRules.join(path, "S3Bucket"), &issues, pattern: "^[0-9A-Za-z\\.\\-_]*(?<!\\.)$", minLength: 3, maxLength: 63)
-                SchemaRules.string(self.s3Key, SchemaRules.join(path, "S3Key"), &issues, minLength: 1, maxLength: 1024)
-                SchemaRules.allowed(self.s3ObjectStorageMode, SchemaRules.join(path, "S3ObjectStorageMode"), &issues)
-                SchemaRules.string(self.s3ObjectVersion, SchemaRules.join(path, "S3ObjectVersion"), &issues, minLength: 1, maxLength: 1024)
-                SchemaRules.string(self.sourceKMSKeyArn, SchemaRules.join(path, "SourceKMSKeyArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
+                SchemaRules.string(self.s3Bucket, SchemaRules.at(path, "S3Bucket"), &issues, pattern: "^[0-9A-Za-z\\.\\-_]*(?<!\\.)$", minLength: 3, maxLength: 63)
+                SchemaRules.string(self.s3Key, SchemaRules.at(path, "S3Key"), &issues, minLength: 1, maxLength: 1024)
+                SchemaRules.allowed(self.s3ObjectStorageMode, SchemaRules.at(path, "S3ObjectStorageMode"), &issues)
+                SchemaRules.string(self.s3ObjectVersion, SchemaRules.at(path, "S3ObjectVersion"), &issues, minLength: 1, maxLength: 1024)
+                SchemaRules.string(self.sourceKMSKeyArn, SchemaRules.at(path, "SourceKMSKeyArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
             }
         }
 
@@ -291,7 +291,7 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.targetArn, SchemaRules.join(path, "TargetArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
+                SchemaRules.string(self.targetArn, SchemaRules.at(path, "TargetArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
             }
         }
 
@@ -312,9 +312,9 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.executionTimeout.node, SchemaRules.join(path, "ExecutionTimeout"), &issues)
-                SchemaRules.number(self.executionTimeout, SchemaRules.join(path, "ExecutionTimeout"), &issues, minimum: 1, maximum: 31622400)
-                SchemaRules.number(self.retentionPeriodInDays, SchemaRules.join(path, "RetentionPeriodInDays"), &issues, minimum: 1, maximum: 90)
+                SchemaRules.required(self.executionTimeout.node, SchemaRules.at(path, "ExecutionTimeout"), &issues)
+                SchemaRules.number(self.executionTimeout, SchemaRules.at(path, "ExecutionTimeout"), &issues, minimum: 1, maximum: 31622400)
+                SchemaRules.number(self.retentionPeriodInDays, SchemaRules.at(path, "RetentionPeriodInDays"), &issues, minimum: 1, maximum: 90)
             }
         }
 
@@ -332,7 +332,7 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.keys(self.variables, SchemaRules.join(path, "Variables"), &issues, pattern: "[a-zA-Z][a-zA-Z0-9_]+")
+                SchemaRules.keys(self.variables, SchemaRules.at(path, "Variables"), &issues, pattern: "[a-zA-Z][a-zA-Z0-9_]+")
             }
         }
 
@@ -350,8 +350,8 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.size.node, SchemaRules.join(path, "Size"), &issues)
-                SchemaRules.number(self.size, SchemaRules.join(path, "Size"), &issues, minimum: 512, maximum: 10240)
+                SchemaRules.required(self.size.node, SchemaRules.at(path, "Size"), &issues)
+                SchemaRules.number(self.size, SchemaRules.at(path, "Size"), &issues, minimum: 512, maximum: 10240)
             }
         }
 
@@ -372,10 +372,10 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.arn.node, SchemaRules.join(path, "Arn"), &issues)
-                SchemaRules.string(self.arn, SchemaRules.join(path, "Arn"), &issues, pattern: "^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$", maxLength: 200)
-                SchemaRules.required(self.localMountPath.node, SchemaRules.join(path, "LocalMountPath"), &issues)
-                SchemaRules.string(self.localMountPath, SchemaRules.join(path, "LocalMountPath"), &issues, pattern: "^/mnt/[a-zA-Z0-9-_.]+$", minLength: 0, maxLength: 160)
+                SchemaRules.required(self.arn.node, SchemaRules.at(path, "Arn"), &issues)
+                SchemaRules.string(self.arn, SchemaRules.at(path, "Arn"), &issues, pattern: "^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$", maxLength: 200)
+                SchemaRules.required(self.localMountPath.node, SchemaRules.at(path, "LocalMountPath"), &issues)
+                SchemaRules.string(self.localMountPath, SchemaRules.at(path, "LocalMountPath"), &issues, pattern: "^/mnt/[a-zA-Z0-9-_.]+$", minLength: 0, maxLength: 160)
             }
         }
 
@@ -396,8 +396,8 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.number(self.maxExecutionEnvironments, SchemaRules.join(path, "MaxExecutionEnvironments"), &issues, minimum: 0, maximum: 15000)
-                SchemaRules.number(self.minExecutionEnvironments, SchemaRules.join(path, "MinExecutionEnvironments"), &issues, minimum: 0, maximum: 15000)
+                SchemaRules.number(self.maxExecutionEnvironments, SchemaRules.at(path, "MaxExecutionEnvironments"), &issues, minimum: 0, maximum: 15000)
+                SchemaRules.number(self.minExecutionEnvironments, SchemaRules.at(path, "MinExecutionEnvironments"), &issues, minimum: 0, maximum: 15000)
             }
         }
 
@@ -421,11 +421,11 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.items(self.command?.node, SchemaRules.join(path, "Command"), &issues, minItems: 0, maxItems: 1500)
-                SchemaRules.uniqueItems(self.command?.node, SchemaRules.join(path, "Command"), &issues)
-                SchemaRules.items(self.entryPoint?.node, SchemaRules.join(path, "EntryPoint"), &issues, minItems: 0, maxItems: 1500)
-                SchemaRules.uniqueItems(self.entryPoint?.node, SchemaRules.join(path, "EntryPoint"), &issues)
-                SchemaRules.string(self.workingDirectory, SchemaRules.join(path, "WorkingDirectory"), &issues, minLength: 0, maxLength: 1000)
+                SchemaRules.items(self.command?.node, SchemaRules.at(path, "Command"), &issues, minItems: 0, maxItems: 1500)
+                SchemaRules.uniqueItems(self.command?.node, SchemaRules.at(path, "Command"), &issues)
+                SchemaRules.items(self.entryPoint?.node, SchemaRules.at(path, "EntryPoint"), &issues, minItems: 0, maxItems: 1500)
+                SchemaRules.uniqueItems(self.entryPoint?.node, SchemaRules.at(path, "EntryPoint"), &issues)
+                SchemaRules.string(self.workingDirectory, SchemaRules.at(path, "WorkingDirectory"), &issues, minLength: 0, maxLength: 1000)
             }
         }
 
@@ -449,10 +449,10 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.capacityProviderArn.node, SchemaRules.join(path, "CapacityProviderArn"), &issues)
-                SchemaRules.string(self.capacityProviderArn, SchemaRules.join(path, "CapacityProviderArn"), &issues, pattern: "^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+$", minLength: 1, maxLength: 140)
-                SchemaRules.number(self.executionEnvironmentMemoryGiBPerVCpu, SchemaRules.join(path, "ExecutionEnvironmentMemoryGiBPerVCpu"), &issues, minimum: 2, maximum: 8)
-                SchemaRules.number(self.perExecutionEnvironmentMaxConcurrency, SchemaRules.join(path, "PerExecutionEnvironmentMaxConcurrency"), &issues, minimum: 1, maximum: 1600)
+                SchemaRules.required(self.capacityProviderArn.node, SchemaRules.at(path, "CapacityProviderArn"), &issues)
+                SchemaRules.string(self.capacityProviderArn, SchemaRules.at(path, "CapacityProviderArn"), &issues, pattern: "^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+$", minLength: 1, maxLength: 140)
+                SchemaRules.number(self.executionEnvironmentMemoryGiBPerVCpu, SchemaRules.at(path, "ExecutionEnvironmentMemoryGiBPerVCpu"), &issues, minimum: 2, maximum: 8)
+                SchemaRules.number(self.perExecutionEnvironmentMaxConcurrency, SchemaRules.at(path, "PerExecutionEnvironmentMaxConcurrency"), &issues, minimum: 1, maximum: 1600)
             }
         }
 
@@ -499,10 +499,10 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.applicationLogLevel, SchemaRules.join(path, "ApplicationLogLevel"), &issues)
-                SchemaRules.allowed(self.logFormat, SchemaRules.join(path, "LogFormat"), &issues)
-                SchemaRules.string(self.logGroup, SchemaRules.join(path, "LogGroup"), &issues, pattern: "[\\.\\-_/#A-Za-z0-9]+", minLength: 1, maxLength: 512)
-                SchemaRules.allowed(self.systemLogLevel, SchemaRules.join(path, "SystemLogLevel"), &issues)
+                SchemaRules.allowed(self.applicationLogLevel, SchemaRules.at(path, "ApplicationLogLevel"), &issues)
+                SchemaRules.allowed(self.logFormat, SchemaRules.at(path, "LogFormat"), &issues)
+                SchemaRules.string(self.logGroup, SchemaRules.at(path, "LogGroup"), &issues, pattern: "[\\.\\-_/#A-Za-z0-9]+", minLength: 1, maxLength: 512)
+                SchemaRules.allowed(self.systemLogLevel, SchemaRules.at(path, "SystemLogLevel"), &issues)
             }
         }
 
@@ -529,8 +529,8 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.updateRuntimeOn.node, SchemaRules.join(path, "UpdateRuntimeOn"), &issues)
-                SchemaRules.allowed(self.updateRuntimeOn, SchemaRules.join(path, "UpdateRuntimeOn"), &issues)
+                SchemaRules.required(self.updateRuntimeOn.node, SchemaRules.at(path, "UpdateRuntimeOn"), &issues)
+                SchemaRules.allowed(self.updateRuntimeOn, SchemaRules.at(path, "UpdateRuntimeOn"), &issues)
             }
         }
 
@@ -553,8 +553,8 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.applyOn.node, SchemaRules.join(path, "ApplyOn"), &issues)
-                SchemaRules.allowed(self.applyOn, SchemaRules.join(path, "ApplyOn"), &issues)
+                SchemaRules.required(self.applyOn.node, SchemaRules.at(path, "ApplyOn"), &issues)
+                SchemaRules.allowed(self.applyOn, SchemaRules.at(path, "ApplyOn"), &issues)
             }
         }
 
@@ -575,9 +575,9 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 0, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 0, maxLength: 256)
             }
         }
 
@@ -599,8 +599,8 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.tenantIsolationMode.node, SchemaRules.join(path, "TenantIsolationMode"), &issues)
-                SchemaRules.allowed(self.tenantIsolationMode, SchemaRules.join(path, "TenantIsolationMode"), &issues)
+                SchemaRules.required(self.tenantIsolationMode.node, SchemaRules.at(path, "TenantIsolationMode"), &issues)
+                SchemaRules.allowed(self.tenantIsolationMode, SchemaRules.at(path, "TenantIsolationMode"), &issues)
             }
         }
 
@@ -623,7 +623,7 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
+                SchemaRules.allowed(self.mode, SchemaRules.at(path, "Mode"), &issues)
             }
         }
 
@@ -647,8 +647,8 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.items(self.securityGroupIds?.node, SchemaRules.join(path, "SecurityGroupIds"), &issues, minItems: 0, maxItems: 5)
-                SchemaRules.items(self.subnetIds?.node, SchemaRules.join(path, "SubnetIds"), &issues, minItems: 0, maxItems: 16)
+                SchemaRules.items(self.securityGroupIds?.node, SchemaRules.at(path, "SecurityGroupIds"), &issues, minItems: 0, maxItems: 5)
+                SchemaRules.items(self.subnetIds?.node, SchemaRules.at(path, "SubnetIds"), &issues, minItems: 0, maxItems: 16)
             }
         }
     }

@@ -63,17 +63,17 @@ extension Lambda {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.action.node, SchemaRules.join(path, "Action"), &issues)
-            SchemaRules.string(self.action, SchemaRules.join(path, "Action"), &issues, pattern: "^(lambda:[*]|lambda:[a-zA-Z]+|[*])$", minLength: 1, maxLength: 256)
-            SchemaRules.string(self.eventSourceToken, SchemaRules.join(path, "EventSourceToken"), &issues, pattern: "^[a-zA-Z0-9._\\-]+$", minLength: 1, maxLength: 256)
-            SchemaRules.required(self.functionName.node, SchemaRules.join(path, "FunctionName"), &issues)
-            SchemaRules.string(self.functionName, SchemaRules.join(path, "FunctionName"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$", minLength: 1, maxLength: 140)
-            SchemaRules.allowed(self.functionUrlAuthType, SchemaRules.join(path, "FunctionUrlAuthType"), &issues)
-            SchemaRules.required(self.principal.node, SchemaRules.join(path, "Principal"), &issues)
-            SchemaRules.string(self.principal, SchemaRules.join(path, "Principal"), &issues, pattern: "^.*$", minLength: 1, maxLength: 256)
-            SchemaRules.string(self.principalOrgID, SchemaRules.join(path, "PrincipalOrgID"), &issues, pattern: "^o-[a-z0-9]{10,32}$", minLength: 12, maxLength: 34)
-            SchemaRules.string(self.sourceAccount, SchemaRules.join(path, "SourceAccount"), &issues, pattern: "^\\d{12}$", minLength: 12, maxLength: 12)
-            SchemaRules.string(self.sourceArn, SchemaRules.join(path, "SourceArn"), &issues, pattern: "^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)$", minLength: 12, maxLength: 1024)
+            SchemaRules.required(self.action.node, SchemaRules.at(path, "Action"), &issues)
+            SchemaRules.string(self.action, SchemaRules.at(path, "Action"), &issues, pattern: "^(lambda:[*]|lambda:[a-zA-Z]+|[*])$", minLength: 1, maxLength: 256)
+            SchemaRules.string(self.eventSourceToken, SchemaRules.at(path, "EventSourceToken"), &issues, pattern: "^[a-zA-Z0-9._\\-]+$", minLength: 1, maxLength: 256)
+            SchemaRules.required(self.functionName.node, SchemaRules.at(path, "FunctionName"), &issues)
+            SchemaRules.string(self.functionName, SchemaRules.at(path, "FunctionName"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$", minLength: 1, maxLength: 140)
+            SchemaRules.allowed(self.functionUrlAuthType, SchemaRules.at(path, "FunctionUrlAuthType"), &issues)
+            SchemaRules.required(self.principal.node, SchemaRules.at(path, "Principal"), &issues)
+            SchemaRules.string(self.principal, SchemaRules.at(path, "Principal"), &issues, pattern: "^.*$", minLength: 1, maxLength: 256)
+            SchemaRules.string(self.principalOrgID, SchemaRules.at(path, "PrincipalOrgID"), &issues, pattern: "^o-[a-z0-9]{10,32}$", minLength: 12, maxLength: 34)
+            SchemaRules.string(self.sourceAccount, SchemaRules.at(path, "SourceAccount"), &issues, pattern: "^\\d{12}$", minLength: 12, maxLength: 12)
+            SchemaRules.string(self.sourceArn, SchemaRules.at(path, "SourceArn"), &issues, pattern: "^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)$", minLength: 12, maxLength: 1024)
         }
     }
 }

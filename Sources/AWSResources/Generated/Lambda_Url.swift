@@ -49,13 +49,13 @@ extension Lambda {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.authType.node, SchemaRules.join(path, "AuthType"), &issues)
-            SchemaRules.allowed(self.authType, SchemaRules.join(path, "AuthType"), &issues)
+            SchemaRules.required(self.authType.node, SchemaRules.at(path, "AuthType"), &issues)
+            SchemaRules.allowed(self.authType, SchemaRules.at(path, "AuthType"), &issues)
             self.cors?.validate(&issues, at: SchemaRules.join(path, "Cors"))
-            SchemaRules.allowed(self.invokeMode, SchemaRules.join(path, "InvokeMode"), &issues)
-            SchemaRules.string(self.qualifier, SchemaRules.join(path, "Qualifier"), &issues, pattern: "((?!^[0-9]+$)([a-zA-Z0-9-_]+))", minLength: 1, maxLength: 128)
-            SchemaRules.required(self.targetFunctionArn.node, SchemaRules.join(path, "TargetFunctionArn"), &issues)
-            SchemaRules.string(self.targetFunctionArn, SchemaRules.join(path, "TargetFunctionArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:((?!\\d+)[0-9a-zA-Z-_]+))?$")
+            SchemaRules.allowed(self.invokeMode, SchemaRules.at(path, "InvokeMode"), &issues)
+            SchemaRules.string(self.qualifier, SchemaRules.at(path, "Qualifier"), &issues, pattern: "((?!^[0-9]+$)([a-zA-Z0-9-_]+))", minLength: 1, maxLength: 128)
+            SchemaRules.required(self.targetFunctionArn.node, SchemaRules.at(path, "TargetFunctionArn"), &issues)
+            SchemaRules.string(self.targetFunctionArn, SchemaRules.at(path, "TargetFunctionArn"), &issues, pattern: "^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:((?!\\d+)[0-9a-zA-Z-_]+))?$")
         }
 
         public struct Cors: PropertyType {
@@ -87,15 +87,15 @@ extension Lambda {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.items(self.allowHeaders?.node, SchemaRules.join(path, "AllowHeaders"), &issues, minItems: 1, maxItems: 100)
-                SchemaRules.stringItems(self.allowHeaders?.node, SchemaRules.join(path, "AllowHeaders"), &issues, minLength: 1, maxLength: 1024)
-                SchemaRules.items(self.allowMethods?.node, SchemaRules.join(path, "AllowMethods"), &issues, minItems: 1, maxItems: 6)
-                SchemaRules.itemsAllowed(self.allowMethods?.node, SchemaRules.join(path, "AllowMethods"), &issues, ["GET", "PUT", "HEAD", "POST", "PATCH", "DELETE", "*"])
-                SchemaRules.items(self.allowOrigins?.node, SchemaRules.join(path, "AllowOrigins"), &issues, minItems: 1, maxItems: 100)
-                SchemaRules.stringItems(self.allowOrigins?.node, SchemaRules.join(path, "AllowOrigins"), &issues, minLength: 1, maxLength: 253)
-                SchemaRules.items(self.exposeHeaders?.node, SchemaRules.join(path, "ExposeHeaders"), &issues, minItems: 1, maxItems: 100)
-                SchemaRules.stringItems(self.exposeHeaders?.node, SchemaRules.join(path, "ExposeHeaders"), &issues, minLength: 1, maxLength: 1024)
-                SchemaRules.number(self.maxAge, SchemaRules.join(path, "MaxAge"), &issues, minimum: 0, maximum: 86400)
+                SchemaRules.items(self.allowHeaders?.node, SchemaRules.at(path, "AllowHeaders"), &issues, minItems: 1, maxItems: 100)
+                SchemaRules.stringItems(self.allowHeaders?.node, SchemaRules.at(path, "AllowHeaders"), &issues, minLength: 1, maxLength: 1024)
+                SchemaRules.items(self.allowMethods?.node, SchemaRules.at(path, "AllowMethods"), &issues, minItems: 1, maxItems: 6)
+                SchemaRules.itemsAllowed(self.allowMethods?.node, SchemaRules.at(path, "AllowMethods"), &issues, ["GET", "PUT", "HEAD", "POST", "PATCH", "DELETE", "*"])
+                SchemaRules.items(self.allowOrigins?.node, SchemaRules.at(path, "AllowOrigins"), &issues, minItems: 1, maxItems: 100)
+                SchemaRules.stringItems(self.allowOrigins?.node, SchemaRules.at(path, "AllowOrigins"), &issues, minLength: 1, maxLength: 253)
+                SchemaRules.items(self.exposeHeaders?.node, SchemaRules.at(path, "ExposeHeaders"), &issues, minItems: 1, maxItems: 100)
+                SchemaRules.stringItems(self.exposeHeaders?.node, SchemaRules.at(path, "ExposeHeaders"), &issues, minLength: 1, maxLength: 1024)
+                SchemaRules.number(self.maxAge, SchemaRules.at(path, "MaxAge"), &issues, minimum: 0, maximum: 86400)
             }
         }
     }

@@ -59,9 +59,9 @@ extension Logs {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.string(self.kmsKeyId, SchemaRules.join(path, "KmsKeyId"), &issues, pattern: "^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+\\Z", minLength: 0, maxLength: 256)
-            SchemaRules.allowed(self.logGroupClass, SchemaRules.join(path, "LogGroupClass"), &issues)
-            SchemaRules.string(self.logGroupName, SchemaRules.join(path, "LogGroupName"), &issues, pattern: "^[.\\-_/#A-Za-z0-9]{1,512}\\Z", minLength: 1, maxLength: 512)
+            SchemaRules.string(self.kmsKeyId, SchemaRules.at(path, "KmsKeyId"), &issues, pattern: "^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+\\Z", minLength: 0, maxLength: 256)
+            SchemaRules.allowed(self.logGroupClass, SchemaRules.at(path, "LogGroupClass"), &issues)
+            SchemaRules.string(self.logGroupName, SchemaRules.at(path, "LogGroupName"), &issues, pattern: "^[.\\-_/#A-Za-z0-9]{1,512}\\Z", minLength: 1, maxLength: 512)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
         }
 
@@ -82,10 +82,10 @@ extension Logs {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 0, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 0, maxLength: 256)
             }
         }
     }

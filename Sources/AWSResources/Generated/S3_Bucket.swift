@@ -121,13 +121,13 @@ extension S3 {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.allowed(self.abacStatus, SchemaRules.join(path, "AbacStatus"), &issues)
+            SchemaRules.allowed(self.abacStatus, SchemaRules.at(path, "AbacStatus"), &issues)
             self.accelerateConfiguration?.validate(&issues, at: SchemaRules.join(path, "AccelerateConfiguration"))
-            SchemaRules.allowed(self.accessControl, SchemaRules.join(path, "AccessControl"), &issues)
+            SchemaRules.allowed(self.accessControl, SchemaRules.at(path, "AccessControl"), &issues)
             for (index, item) in (self.analyticsConfigurations ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "AnalyticsConfigurations"))[\(index)]") }
             self.bucketEncryption?.validate(&issues, at: SchemaRules.join(path, "BucketEncryption"))
-            SchemaRules.string(self.bucketName, SchemaRules.join(path, "BucketName"), &issues, pattern: "^([a-z0-9][a-z0-9.-]*[a-z0-9])?$", maxLength: 63)
-            SchemaRules.allowed(self.bucketNamespace, SchemaRules.join(path, "BucketNamespace"), &issues)
+            SchemaRules.string(self.bucketName, SchemaRules.at(path, "BucketName"), &issues, pattern: "^([a-z0-9][a-z0-9.-]*[a-z0-9])?$", maxLength: 63)
+            SchemaRules.allowed(self.bucketNamespace, SchemaRules.at(path, "BucketNamespace"), &issues)
             self.corsConfiguration?.validate(&issues, at: SchemaRules.join(path, "CorsConfiguration"))
             for (index, item) in (self.intelligentTieringConfigurations ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "IntelligentTieringConfigurations"))[\(index)]") }
             for (index, item) in (self.inventoryConfigurations ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "InventoryConfigurations"))[\(index)]") }
@@ -160,8 +160,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.daysAfterInitiation.node, SchemaRules.join(path, "DaysAfterInitiation"), &issues)
-                SchemaRules.number(self.daysAfterInitiation, SchemaRules.join(path, "DaysAfterInitiation"), &issues, minimum: 0)
+                SchemaRules.required(self.daysAfterInitiation.node, SchemaRules.at(path, "DaysAfterInitiation"), &issues)
+                SchemaRules.number(self.daysAfterInitiation, SchemaRules.at(path, "DaysAfterInitiation"), &issues, minimum: 0)
             }
         }
 
@@ -184,8 +184,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.accelerationStatus.node, SchemaRules.join(path, "AccelerationStatus"), &issues)
-                SchemaRules.allowed(self.accelerationStatus, SchemaRules.join(path, "AccelerationStatus"), &issues)
+                SchemaRules.required(self.accelerationStatus.node, SchemaRules.at(path, "AccelerationStatus"), &issues)
+                SchemaRules.allowed(self.accelerationStatus, SchemaRules.at(path, "AccelerationStatus"), &issues)
             }
         }
 
@@ -207,8 +207,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.owner.node, SchemaRules.join(path, "Owner"), &issues)
-                SchemaRules.allowed(self.owner, SchemaRules.join(path, "Owner"), &issues)
+                SchemaRules.required(self.owner.node, SchemaRules.at(path, "Owner"), &issues)
+                SchemaRules.allowed(self.owner, SchemaRules.at(path, "Owner"), &issues)
             }
         }
 
@@ -235,7 +235,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
+                SchemaRules.required(self.id.node, SchemaRules.at(path, "Id"), &issues)
                 self.storageClassAnalysis.validate(&issues, at: SchemaRules.join(path, "StorageClassAnalysis"))
                 for (index, item) in (self.tagFilters ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "TagFilters"))[\(index)]") }
             }
@@ -255,7 +255,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.itemsAllowed(self.encryptionType?.node, SchemaRules.join(path, "EncryptionType"), &issues, ["NONE", "SSE-C"])
+                SchemaRules.itemsAllowed(self.encryptionType?.node, SchemaRules.at(path, "EncryptionType"), &issues, ["NONE", "SSE-C"])
             }
         }
 
@@ -324,14 +324,14 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.uniqueItems(self.allowedHeaders?.node, SchemaRules.join(path, "AllowedHeaders"), &issues)
-                SchemaRules.required(self.allowedMethods.node, SchemaRules.join(path, "AllowedMethods"), &issues)
-                SchemaRules.itemsAllowed(self.allowedMethods.node, SchemaRules.join(path, "AllowedMethods"), &issues, ["GET", "PUT", "HEAD", "POST", "DELETE"])
-                SchemaRules.required(self.allowedOrigins.node, SchemaRules.join(path, "AllowedOrigins"), &issues)
-                SchemaRules.uniqueItems(self.allowedOrigins.node, SchemaRules.join(path, "AllowedOrigins"), &issues)
-                SchemaRules.uniqueItems(self.exposedHeaders?.node, SchemaRules.join(path, "ExposedHeaders"), &issues)
-                SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, maxLength: 255)
-                SchemaRules.number(self.maxAge, SchemaRules.join(path, "MaxAge"), &issues, minimum: 0)
+                SchemaRules.uniqueItems(self.allowedHeaders?.node, SchemaRules.at(path, "AllowedHeaders"), &issues)
+                SchemaRules.required(self.allowedMethods.node, SchemaRules.at(path, "AllowedMethods"), &issues)
+                SchemaRules.itemsAllowed(self.allowedMethods.node, SchemaRules.at(path, "AllowedMethods"), &issues, ["GET", "PUT", "HEAD", "POST", "DELETE"])
+                SchemaRules.required(self.allowedOrigins.node, SchemaRules.at(path, "AllowedOrigins"), &issues)
+                SchemaRules.uniqueItems(self.allowedOrigins.node, SchemaRules.at(path, "AllowedOrigins"), &issues)
+                SchemaRules.uniqueItems(self.exposedHeaders?.node, SchemaRules.at(path, "ExposedHeaders"), &issues)
+                SchemaRules.string(self.id, SchemaRules.at(path, "Id"), &issues, maxLength: 255)
+                SchemaRules.number(self.maxAge, SchemaRules.at(path, "MaxAge"), &issues, minimum: 0)
             }
         }
 
@@ -353,7 +353,7 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.destination.validate(&issues, at: SchemaRules.join(path, "Destination"))
-                SchemaRules.required(self.outputSchemaVersion.node, SchemaRules.join(path, "OutputSchemaVersion"), &issues)
+                SchemaRules.required(self.outputSchemaVersion.node, SchemaRules.at(path, "OutputSchemaVersion"), &issues)
             }
         }
 
@@ -382,7 +382,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
+                SchemaRules.allowed(self.mode, SchemaRules.at(path, "Mode"), &issues)
             }
         }
 
@@ -405,7 +405,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.at(path, "Status"), &issues)
             }
         }
 
@@ -438,9 +438,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.bucketArn.node, SchemaRules.join(path, "BucketArn"), &issues)
-                SchemaRules.required(self.format.node, SchemaRules.join(path, "Format"), &issues)
-                SchemaRules.allowed(self.format, SchemaRules.join(path, "Format"), &issues)
+                SchemaRules.required(self.bucketArn.node, SchemaRules.at(path, "BucketArn"), &issues)
+                SchemaRules.required(self.format.node, SchemaRules.at(path, "Format"), &issues)
+                SchemaRules.allowed(self.format, SchemaRules.at(path, "Format"), &issues)
             }
         }
 
@@ -458,7 +458,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.replicaKmsKeyID.node, SchemaRules.join(path, "ReplicaKmsKeyID"), &issues)
+                SchemaRules.required(self.replicaKmsKeyID.node, SchemaRules.at(path, "ReplicaKmsKeyID"), &issues)
             }
         }
 
@@ -476,7 +476,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.eventBridgeEnabled.node, SchemaRules.join(path, "EventBridgeEnabled"), &issues)
+                SchemaRules.required(self.eventBridgeEnabled.node, SchemaRules.at(path, "EventBridgeEnabled"), &issues)
             }
         }
 
@@ -497,9 +497,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.name.node, SchemaRules.join(path, "Name"), &issues)
-                SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, maxLength: 1024)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
+                SchemaRules.required(self.name.node, SchemaRules.at(path, "Name"), &issues)
+                SchemaRules.string(self.name, SchemaRules.at(path, "Name"), &issues, maxLength: 1024)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
             }
         }
 
@@ -534,9 +534,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
-                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
-                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.required(self.id.node, SchemaRules.at(path, "Id"), &issues)
+                SchemaRules.required(self.status.node, SchemaRules.at(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.at(path, "Status"), &issues)
                 for (index, item) in (self.tagFilters ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "TagFilters"))[\(index)]") }
                 for (index, item) in self.tierings.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tierings"))[\(index)]") }
             }
@@ -585,13 +585,13 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.destination.validate(&issues, at: SchemaRules.join(path, "Destination"))
-                SchemaRules.required(self.enabled.node, SchemaRules.join(path, "Enabled"), &issues)
-                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
-                SchemaRules.required(self.includedObjectVersions.node, SchemaRules.join(path, "IncludedObjectVersions"), &issues)
-                SchemaRules.allowed(self.includedObjectVersions, SchemaRules.join(path, "IncludedObjectVersions"), &issues)
-                SchemaRules.itemsAllowed(self.optionalFields?.node, SchemaRules.join(path, "OptionalFields"), &issues, ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded", "ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "IntelligentTieringAccessTier", "BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner", "LifecycleExpirationDate"])
-                SchemaRules.required(self.scheduleFrequency.node, SchemaRules.join(path, "ScheduleFrequency"), &issues)
-                SchemaRules.allowed(self.scheduleFrequency, SchemaRules.join(path, "ScheduleFrequency"), &issues)
+                SchemaRules.required(self.enabled.node, SchemaRules.at(path, "Enabled"), &issues)
+                SchemaRules.required(self.id.node, SchemaRules.at(path, "Id"), &issues)
+                SchemaRules.required(self.includedObjectVersions.node, SchemaRules.at(path, "IncludedObjectVersions"), &issues)
+                SchemaRules.allowed(self.includedObjectVersions, SchemaRules.at(path, "IncludedObjectVersions"), &issues)
+                SchemaRules.itemsAllowed(self.optionalFields?.node, SchemaRules.at(path, "OptionalFields"), &issues, ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded", "ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "IntelligentTieringAccessTier", "BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner", "LifecycleExpirationDate"])
+                SchemaRules.required(self.scheduleFrequency.node, SchemaRules.at(path, "ScheduleFrequency"), &issues)
+                SchemaRules.allowed(self.scheduleFrequency, SchemaRules.at(path, "ScheduleFrequency"), &issues)
             }
         }
 
@@ -623,8 +623,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.configurationState.node, SchemaRules.join(path, "ConfigurationState"), &issues)
-                SchemaRules.allowed(self.configurationState, SchemaRules.join(path, "ConfigurationState"), &issues)
+                SchemaRules.required(self.configurationState.node, SchemaRules.at(path, "ConfigurationState"), &issues)
+                SchemaRules.allowed(self.configurationState, SchemaRules.at(path, "ConfigurationState"), &issues)
                 self.encryptionConfiguration?.validate(&issues, at: SchemaRules.join(path, "EncryptionConfiguration"))
             }
         }
@@ -677,9 +677,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.event.node, SchemaRules.join(path, "Event"), &issues)
+                SchemaRules.required(self.event.node, SchemaRules.at(path, "Event"), &issues)
                 self.filter?.validate(&issues, at: SchemaRules.join(path, "Filter"))
-                SchemaRules.required(self.function.node, SchemaRules.join(path, "Function"), &issues)
+                SchemaRules.required(self.function.node, SchemaRules.at(path, "Function"), &issues)
             }
         }
 
@@ -706,7 +706,7 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 for (index, item) in self.rules.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Rules"))[\(index)]") }
-                SchemaRules.allowed(self.transitionDefaultMinimumObjectSize, SchemaRules.join(path, "TransitionDefaultMinimumObjectSize"), &issues)
+                SchemaRules.allowed(self.transitionDefaultMinimumObjectSize, SchemaRules.at(path, "TransitionDefaultMinimumObjectSize"), &issues)
             }
         }
 
@@ -784,8 +784,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.tableBucketType.node, SchemaRules.join(path, "TableBucketType"), &issues)
-                SchemaRules.allowed(self.tableBucketType, SchemaRules.join(path, "TableBucketType"), &issues)
+                SchemaRules.required(self.tableBucketType.node, SchemaRules.at(path, "TableBucketType"), &issues)
+                SchemaRules.allowed(self.tableBucketType, SchemaRules.at(path, "TableBucketType"), &issues)
             }
         }
 
@@ -829,8 +829,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.sseAlgorithm.node, SchemaRules.join(path, "SseAlgorithm"), &issues)
-                SchemaRules.allowed(self.sseAlgorithm, SchemaRules.join(path, "SseAlgorithm"), &issues)
+                SchemaRules.required(self.sseAlgorithm.node, SchemaRules.at(path, "SseAlgorithm"), &issues)
+                SchemaRules.allowed(self.sseAlgorithm, SchemaRules.at(path, "SseAlgorithm"), &issues)
             }
         }
 
@@ -857,8 +857,8 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.eventThreshold?.validate(&issues, at: SchemaRules.join(path, "EventThreshold"))
-                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
-                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.required(self.status.node, SchemaRules.at(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.at(path, "Status"), &issues)
             }
         }
 
@@ -885,7 +885,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.id.node, SchemaRules.join(path, "Id"), &issues)
+                SchemaRules.required(self.id.node, SchemaRules.at(path, "Id"), &issues)
                 for (index, item) in (self.tagFilters ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "TagFilters"))[\(index)]") }
             }
         }
@@ -907,7 +907,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.noncurrentDays.node, SchemaRules.join(path, "NoncurrentDays"), &issues)
+                SchemaRules.required(self.noncurrentDays.node, SchemaRules.at(path, "NoncurrentDays"), &issues)
             }
         }
 
@@ -941,9 +941,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.storageClass.node, SchemaRules.join(path, "StorageClass"), &issues)
-                SchemaRules.allowed(self.storageClass, SchemaRules.join(path, "StorageClass"), &issues)
-                SchemaRules.required(self.transitionInDays.node, SchemaRules.join(path, "TransitionInDays"), &issues)
+                SchemaRules.required(self.storageClass.node, SchemaRules.at(path, "StorageClass"), &issues)
+                SchemaRules.allowed(self.storageClass, SchemaRules.at(path, "StorageClass"), &issues)
+                SchemaRules.required(self.transitionInDays.node, SchemaRules.at(path, "TransitionInDays"), &issues)
             }
         }
 
@@ -1016,7 +1016,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.objectLockEnabled, SchemaRules.join(path, "ObjectLockEnabled"), &issues)
+                SchemaRules.allowed(self.objectLockEnabled, SchemaRules.at(path, "ObjectLockEnabled"), &issues)
                 self.rule?.validate(&issues, at: SchemaRules.join(path, "Rule"))
             }
         }
@@ -1077,7 +1077,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.objectOwnership, SchemaRules.join(path, "ObjectOwnership"), &issues)
+                SchemaRules.allowed(self.objectOwnership, SchemaRules.at(path, "ObjectOwnership"), &issues)
             }
         }
 
@@ -1127,9 +1127,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.event.node, SchemaRules.join(path, "Event"), &issues)
+                SchemaRules.required(self.event.node, SchemaRules.at(path, "Event"), &issues)
                 self.filter?.validate(&issues, at: SchemaRules.join(path, "Filter"))
-                SchemaRules.required(self.queue.node, SchemaRules.join(path, "Queue"), &issues)
+                SchemaRules.required(self.queue.node, SchemaRules.at(path, "Queue"), &issues)
             }
         }
 
@@ -1155,8 +1155,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.expiration.node, SchemaRules.join(path, "Expiration"), &issues)
-                SchemaRules.allowed(self.expiration, SchemaRules.join(path, "Expiration"), &issues)
+                SchemaRules.required(self.expiration.node, SchemaRules.at(path, "Expiration"), &issues)
+                SchemaRules.allowed(self.expiration, SchemaRules.at(path, "Expiration"), &issues)
             }
         }
 
@@ -1182,8 +1182,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.hostName.node, SchemaRules.join(path, "HostName"), &issues)
-                SchemaRules.allowed(self.protocol, SchemaRules.join(path, "Protocol"), &issues)
+                SchemaRules.required(self.hostName.node, SchemaRules.at(path, "HostName"), &issues)
+                SchemaRules.allowed(self.protocol, SchemaRules.at(path, "Protocol"), &issues)
             }
         }
 
@@ -1218,7 +1218,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.protocol, SchemaRules.join(path, "Protocol"), &issues)
+                SchemaRules.allowed(self.protocol, SchemaRules.at(path, "Protocol"), &issues)
             }
         }
 
@@ -1241,8 +1241,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
-                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.required(self.status.node, SchemaRules.at(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.at(path, "Status"), &issues)
             }
         }
 
@@ -1263,7 +1263,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.role.node, SchemaRules.join(path, "Role"), &issues)
+                SchemaRules.required(self.role.node, SchemaRules.at(path, "Role"), &issues)
                 for (index, item) in self.rules.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Rules"))[\(index)]") }
             }
         }
@@ -1312,11 +1312,11 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.accessControlTranslation?.validate(&issues, at: SchemaRules.join(path, "AccessControlTranslation"))
-                SchemaRules.required(self.bucket.node, SchemaRules.join(path, "Bucket"), &issues)
+                SchemaRules.required(self.bucket.node, SchemaRules.at(path, "Bucket"), &issues)
                 self.encryptionConfiguration?.validate(&issues, at: SchemaRules.join(path, "EncryptionConfiguration"))
                 self.metrics?.validate(&issues, at: SchemaRules.join(path, "Metrics"))
                 self.replicationTime?.validate(&issues, at: SchemaRules.join(path, "ReplicationTime"))
-                SchemaRules.allowed(self.storageClass, SchemaRules.join(path, "StorageClass"), &issues)
+                SchemaRules.allowed(self.storageClass, SchemaRules.at(path, "StorageClass"), &issues)
             }
         }
 
@@ -1363,11 +1363,11 @@ extension S3 {
                 self.deleteMarkerReplication?.validate(&issues, at: SchemaRules.join(path, "DeleteMarkerReplication"))
                 self.destination.validate(&issues, at: SchemaRules.join(path, "Destination"))
                 self.filter?.validate(&issues, at: SchemaRules.join(path, "Filter"))
-                SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, maxLength: 255)
-                SchemaRules.string(self.prefix, SchemaRules.join(path, "Prefix"), &issues, maxLength: 1024)
+                SchemaRules.string(self.id, SchemaRules.at(path, "Id"), &issues, maxLength: 255)
+                SchemaRules.string(self.prefix, SchemaRules.at(path, "Prefix"), &issues, maxLength: 1024)
                 self.sourceSelectionCriteria?.validate(&issues, at: SchemaRules.join(path, "SourceSelectionCriteria"))
-                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
-                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.required(self.status.node, SchemaRules.at(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.at(path, "Status"), &issues)
             }
         }
 
@@ -1439,8 +1439,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
-                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.required(self.status.node, SchemaRules.at(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.at(path, "Status"), &issues)
                 self.time.validate(&issues, at: SchemaRules.join(path, "Time"))
             }
         }
@@ -1459,7 +1459,7 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.minutes.node, SchemaRules.join(path, "Minutes"), &issues)
+                SchemaRules.required(self.minutes.node, SchemaRules.at(path, "Minutes"), &issues)
             }
         }
 
@@ -1571,15 +1571,15 @@ extension S3 {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.abortIncompleteMultipartUpload?.validate(&issues, at: SchemaRules.join(path, "AbortIncompleteMultipartUpload"))
-                SchemaRules.string(self.expirationDate, SchemaRules.join(path, "ExpirationDate"), &issues, pattern: "^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$")
-                SchemaRules.string(self.id, SchemaRules.join(path, "Id"), &issues, maxLength: 255)
+                SchemaRules.string(self.expirationDate, SchemaRules.at(path, "ExpirationDate"), &issues, pattern: "^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$")
+                SchemaRules.string(self.id, SchemaRules.at(path, "Id"), &issues, maxLength: 255)
                 self.noncurrentVersionExpiration?.validate(&issues, at: SchemaRules.join(path, "NoncurrentVersionExpiration"))
                 self.noncurrentVersionTransition?.validate(&issues, at: SchemaRules.join(path, "NoncurrentVersionTransition"))
                 for (index, item) in (self.noncurrentVersionTransitions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "NoncurrentVersionTransitions"))[\(index)]") }
-                SchemaRules.string(self.objectSizeGreaterThan, SchemaRules.join(path, "ObjectSizeGreaterThan"), &issues, pattern: "[0-9]+", maxLength: 20)
-                SchemaRules.string(self.objectSizeLessThan, SchemaRules.join(path, "ObjectSizeLessThan"), &issues, pattern: "[0-9]+", maxLength: 20)
-                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
-                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.string(self.objectSizeGreaterThan, SchemaRules.at(path, "ObjectSizeGreaterThan"), &issues, pattern: "[0-9]+", maxLength: 20)
+                SchemaRules.string(self.objectSizeLessThan, SchemaRules.at(path, "ObjectSizeLessThan"), &issues, pattern: "[0-9]+", maxLength: 20)
+                SchemaRules.required(self.status.node, SchemaRules.at(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.at(path, "Status"), &issues)
                 for (index, item) in (self.tagFilters ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "TagFilters"))[\(index)]") }
                 self.transition?.validate(&issues, at: SchemaRules.join(path, "Transition"))
                 for (index, item) in (self.transitions ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Transitions"))[\(index)]") }
@@ -1627,8 +1627,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.tableBucketArn.node, SchemaRules.join(path, "TableBucketArn"), &issues)
-                SchemaRules.required(self.tableName.node, SchemaRules.join(path, "TableName"), &issues)
+                SchemaRules.required(self.tableBucketArn.node, SchemaRules.at(path, "TableBucketArn"), &issues)
+                SchemaRules.required(self.tableName.node, SchemaRules.at(path, "TableName"), &issues)
             }
         }
 
@@ -1655,8 +1655,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.sseAlgorithm.node, SchemaRules.join(path, "SSEAlgorithm"), &issues)
-                SchemaRules.allowed(self.sseAlgorithm, SchemaRules.join(path, "SSEAlgorithm"), &issues)
+                SchemaRules.required(self.sseAlgorithm.node, SchemaRules.at(path, "SSEAlgorithm"), &issues)
+                SchemaRules.allowed(self.sseAlgorithm, SchemaRules.at(path, "SSEAlgorithm"), &issues)
             }
         }
 
@@ -1726,8 +1726,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
-                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.required(self.status.node, SchemaRules.at(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.at(path, "Status"), &issues)
             }
         }
 
@@ -1766,10 +1766,10 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, maxLength: 256)
             }
         }
 
@@ -1790,8 +1790,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
             }
         }
 
@@ -1817,9 +1817,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.accessTier.node, SchemaRules.join(path, "AccessTier"), &issues)
-                SchemaRules.allowed(self.accessTier, SchemaRules.join(path, "AccessTier"), &issues)
-                SchemaRules.required(self.days.node, SchemaRules.join(path, "Days"), &issues)
+                SchemaRules.required(self.accessTier.node, SchemaRules.at(path, "AccessTier"), &issues)
+                SchemaRules.allowed(self.accessTier, SchemaRules.at(path, "AccessTier"), &issues)
+                SchemaRules.required(self.days.node, SchemaRules.at(path, "Days"), &issues)
             }
         }
 
@@ -1843,9 +1843,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.event.node, SchemaRules.join(path, "Event"), &issues)
+                SchemaRules.required(self.event.node, SchemaRules.at(path, "Event"), &issues)
                 self.filter?.validate(&issues, at: SchemaRules.join(path, "Filter"))
-                SchemaRules.required(self.topic.node, SchemaRules.join(path, "Topic"), &issues)
+                SchemaRules.required(self.topic.node, SchemaRules.at(path, "Topic"), &issues)
             }
         }
 
@@ -1879,9 +1879,9 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.storageClass.node, SchemaRules.join(path, "StorageClass"), &issues)
-                SchemaRules.allowed(self.storageClass, SchemaRules.join(path, "StorageClass"), &issues)
-                SchemaRules.string(self.transitionDate, SchemaRules.join(path, "TransitionDate"), &issues, pattern: "^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$")
+                SchemaRules.required(self.storageClass.node, SchemaRules.at(path, "StorageClass"), &issues)
+                SchemaRules.allowed(self.storageClass, SchemaRules.at(path, "StorageClass"), &issues)
+                SchemaRules.string(self.transitionDate, SchemaRules.at(path, "TransitionDate"), &issues, pattern: "^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$")
             }
         }
 
@@ -1904,8 +1904,8 @@ extension S3 {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.status.node, SchemaRules.join(path, "Status"), &issues)
-                SchemaRules.allowed(self.status, SchemaRules.join(path, "Status"), &issues)
+                SchemaRules.required(self.status.node, SchemaRules.at(path, "Status"), &issues)
+                SchemaRules.allowed(self.status, SchemaRules.at(path, "Status"), &issues)
             }
         }
 

@@ -29,8 +29,8 @@ extension S3 {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.bucket.node, SchemaRules.join(path, "Bucket"), &issues)
-            SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
+            SchemaRules.required(self.bucket.node, SchemaRules.at(path, "Bucket"), &issues)
+            SchemaRules.required(self.policyDocument, SchemaRules.at(path, "PolicyDocument"), &issues)
         }
     }
 }

@@ -66,7 +66,7 @@ extension SNS {
             for (index, item) in (self.deliveryStatusLogging ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "DeliveryStatusLogging"))[\(index)]") }
             for (index, item) in (self.subscription ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Subscription"))[\(index)]") }
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
-            SchemaRules.string(self.topicName, SchemaRules.join(path, "TopicName"), &issues, maxLength: 256)
+            SchemaRules.string(self.topicName, SchemaRules.at(path, "TopicName"), &issues, maxLength: 256)
         }
 
         public struct LoggingConfig: PropertyType {
@@ -100,8 +100,8 @@ extension SNS {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.protocol.node, SchemaRules.join(path, "Protocol"), &issues)
-                SchemaRules.allowed(self.protocol, SchemaRules.join(path, "Protocol"), &issues)
+                SchemaRules.required(self.protocol.node, SchemaRules.at(path, "Protocol"), &issues)
+                SchemaRules.allowed(self.protocol, SchemaRules.at(path, "Protocol"), &issues)
             }
         }
 
@@ -122,8 +122,8 @@ extension SNS {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.endpoint.node, SchemaRules.join(path, "Endpoint"), &issues)
-                SchemaRules.required(self.protocol.node, SchemaRules.join(path, "Protocol"), &issues)
+                SchemaRules.required(self.endpoint.node, SchemaRules.at(path, "Endpoint"), &issues)
+                SchemaRules.required(self.protocol.node, SchemaRules.at(path, "Protocol"), &issues)
             }
         }
 
@@ -144,10 +144,10 @@ extension SNS {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, minLength: 0, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, minLength: 0, maxLength: 256)
             }
         }
     }

@@ -28,8 +28,8 @@ extension SNS {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
-            SchemaRules.required(self.topics.node, SchemaRules.join(path, "Topics"), &issues)
+            SchemaRules.required(self.policyDocument, SchemaRules.at(path, "PolicyDocument"), &issues)
+            SchemaRules.required(self.topics.node, SchemaRules.at(path, "Topics"), &issues)
         }
     }
 }

@@ -72,13 +72,13 @@ extension SQS {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.number(self.delaySeconds, SchemaRules.join(path, "DelaySeconds"), &issues, minimum: 0, maximum: 900)
-            SchemaRules.number(self.kmsDataKeyReusePeriodSeconds, SchemaRules.join(path, "KmsDataKeyReusePeriodSeconds"), &issues, minimum: 60, maximum: 86400)
-            SchemaRules.number(self.maximumMessageSize, SchemaRules.join(path, "MaximumMessageSize"), &issues, minimum: 1024, maximum: 1048576)
-            SchemaRules.number(self.messageRetentionPeriod, SchemaRules.join(path, "MessageRetentionPeriod"), &issues, minimum: 60, maximum: 1209600)
-            SchemaRules.number(self.receiveMessageWaitTimeSeconds, SchemaRules.join(path, "ReceiveMessageWaitTimeSeconds"), &issues, minimum: 0, maximum: 20)
+            SchemaRules.number(self.delaySeconds, SchemaRules.at(path, "DelaySeconds"), &issues, minimum: 0, maximum: 900)
+            SchemaRules.number(self.kmsDataKeyReusePeriodSeconds, SchemaRules.at(path, "KmsDataKeyReusePeriodSeconds"), &issues, minimum: 60, maximum: 86400)
+            SchemaRules.number(self.maximumMessageSize, SchemaRules.at(path, "MaximumMessageSize"), &issues, minimum: 1024, maximum: 1048576)
+            SchemaRules.number(self.messageRetentionPeriod, SchemaRules.at(path, "MessageRetentionPeriod"), &issues, minimum: 60, maximum: 1209600)
+            SchemaRules.number(self.receiveMessageWaitTimeSeconds, SchemaRules.at(path, "ReceiveMessageWaitTimeSeconds"), &issues, minimum: 0, maximum: 20)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
-            SchemaRules.number(self.visibilityTimeout, SchemaRules.join(path, "VisibilityTimeout"), &issues, minimum: 0, maximum: 43200)
+            SchemaRules.number(self.visibilityTimeout, SchemaRules.at(path, "VisibilityTimeout"), &issues, minimum: 0, maximum: 43200)
         }
 
         public struct Tag: PropertyType {
@@ -98,8 +98,8 @@ extension SQS {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
             }
         }
     }

@@ -28,8 +28,8 @@ extension SQS {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.required(self.policyDocument, SchemaRules.join(path, "PolicyDocument"), &issues)
-            SchemaRules.required(self.queues.node, SchemaRules.join(path, "Queues"), &issues)
+            SchemaRules.required(self.policyDocument, SchemaRules.at(path, "PolicyDocument"), &issues)
+            SchemaRules.required(self.queues.node, SchemaRules.at(path, "Queues"), &issues)
         }
     }
 }

@@ -66,16 +66,16 @@ extension SSM {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.string(self.allowedPattern, SchemaRules.join(path, "AllowedPattern"), &issues, minLength: 0, maxLength: 1024)
-            SchemaRules.allowed(self.dataType, SchemaRules.join(path, "DataType"), &issues)
-            SchemaRules.string(self.description, SchemaRules.join(path, "Description"), &issues, minLength: 0, maxLength: 1024)
-            SchemaRules.string(self.name, SchemaRules.join(path, "Name"), &issues, minLength: 1, maxLength: 2048)
-            SchemaRules.string(self.policies, SchemaRules.join(path, "Policies"), &issues, minLength: 1, maxLength: 4096)
-            SchemaRules.keys(self.tags, SchemaRules.join(path, "Tags"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-            SchemaRules.allowed(self.tier, SchemaRules.join(path, "Tier"), &issues)
-            SchemaRules.required(self.type.node, SchemaRules.join(path, "Type"), &issues)
-            SchemaRules.allowed(self.type, SchemaRules.join(path, "Type"), &issues)
-            SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
+            SchemaRules.string(self.allowedPattern, SchemaRules.at(path, "AllowedPattern"), &issues, minLength: 0, maxLength: 1024)
+            SchemaRules.allowed(self.dataType, SchemaRules.at(path, "DataType"), &issues)
+            SchemaRules.string(self.description, SchemaRules.at(path, "Description"), &issues, minLength: 0, maxLength: 1024)
+            SchemaRules.string(self.name, SchemaRules.at(path, "Name"), &issues, minLength: 1, maxLength: 2048)
+            SchemaRules.string(self.policies, SchemaRules.at(path, "Policies"), &issues, minLength: 1, maxLength: 4096)
+            SchemaRules.keys(self.tags, SchemaRules.at(path, "Tags"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+            SchemaRules.allowed(self.tier, SchemaRules.at(path, "Tier"), &issues)
+            SchemaRules.required(self.type.node, SchemaRules.at(path, "Type"), &issues)
+            SchemaRules.allowed(self.type, SchemaRules.at(path, "Type"), &issues)
+            SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
         }
     }
 }

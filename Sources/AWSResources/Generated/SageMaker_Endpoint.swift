@@ -45,11 +45,11 @@ extension SageMaker {
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
             self.deploymentConfig?.validate(&issues, at: SchemaRules.join(path, "DeploymentConfig"))
-            SchemaRules.required(self.endpointConfigName.node, SchemaRules.join(path, "EndpointConfigName"), &issues)
-            SchemaRules.string(self.endpointConfigName, SchemaRules.join(path, "EndpointConfigName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 0, maxLength: 63)
-            SchemaRules.string(self.endpointName, SchemaRules.join(path, "EndpointName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 0, maxLength: 63)
+            SchemaRules.required(self.endpointConfigName.node, SchemaRules.at(path, "EndpointConfigName"), &issues)
+            SchemaRules.string(self.endpointConfigName, SchemaRules.at(path, "EndpointConfigName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 0, maxLength: 63)
+            SchemaRules.string(self.endpointName, SchemaRules.at(path, "EndpointName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 0, maxLength: 63)
             for (index, item) in (self.excludeRetainedVariantProperties ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "ExcludeRetainedVariantProperties"))[\(index)]") }
-            SchemaRules.items(self.tags?.count, SchemaRules.join(path, "Tags"), &issues, minItems: 0, maxItems: 50)
+            SchemaRules.items(self.tags?.count, SchemaRules.at(path, "Tags"), &issues, minItems: 0, maxItems: 50)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
         }
 
@@ -67,8 +67,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.alarmName.node, SchemaRules.join(path, "AlarmName"), &issues)
-                SchemaRules.string(self.alarmName, SchemaRules.join(path, "AlarmName"), &issues, pattern: "^(?!\\s*$).+$", minLength: 1, maxLength: 255)
+                SchemaRules.required(self.alarmName.node, SchemaRules.at(path, "AlarmName"), &issues)
+                SchemaRules.string(self.alarmName, SchemaRules.at(path, "AlarmName"), &issues, pattern: "^(?!\\s*$).+$", minLength: 1, maxLength: 255)
             }
         }
 
@@ -86,7 +86,7 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.items(self.alarms.count, SchemaRules.join(path, "Alarms"), &issues, minItems: 1, maxItems: 10)
+                SchemaRules.items(self.alarms.count, SchemaRules.at(path, "Alarms"), &issues, minItems: 1, maxItems: 10)
                 for (index, item) in self.alarms.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Alarms"))[\(index)]") }
             }
         }
@@ -111,8 +111,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.number(self.maximumExecutionTimeoutInSeconds, SchemaRules.join(path, "MaximumExecutionTimeoutInSeconds"), &issues, minimum: 600, maximum: 28800)
-                SchemaRules.number(self.terminationWaitInSeconds, SchemaRules.join(path, "TerminationWaitInSeconds"), &issues, minimum: 0, maximum: 3600)
+                SchemaRules.number(self.maximumExecutionTimeoutInSeconds, SchemaRules.at(path, "MaximumExecutionTimeoutInSeconds"), &issues, minimum: 600, maximum: 28800)
+                SchemaRules.number(self.terminationWaitInSeconds, SchemaRules.at(path, "TerminationWaitInSeconds"), &issues, minimum: 0, maximum: 3600)
                 self.trafficRoutingConfiguration.validate(&issues, at: SchemaRules.join(path, "TrafficRoutingConfiguration"))
             }
         }
@@ -139,10 +139,10 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.type.node, SchemaRules.join(path, "Type"), &issues)
-                SchemaRules.allowed(self.type, SchemaRules.join(path, "Type"), &issues)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.number(self.value, SchemaRules.join(path, "Value"), &issues, minimum: 1)
+                SchemaRules.required(self.type.node, SchemaRules.at(path, "Type"), &issues)
+                SchemaRules.allowed(self.type, SchemaRules.at(path, "Type"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.number(self.value, SchemaRules.at(path, "Value"), &issues, minimum: 1)
             }
         }
 
@@ -196,10 +196,10 @@ extension SageMaker {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.maximumBatchSize.validate(&issues, at: SchemaRules.join(path, "MaximumBatchSize"))
-                SchemaRules.number(self.maximumExecutionTimeoutInSeconds, SchemaRules.join(path, "MaximumExecutionTimeoutInSeconds"), &issues, minimum: 600, maximum: 28800)
+                SchemaRules.number(self.maximumExecutionTimeoutInSeconds, SchemaRules.at(path, "MaximumExecutionTimeoutInSeconds"), &issues, minimum: 600, maximum: 28800)
                 self.rollbackMaximumBatchSize?.validate(&issues, at: SchemaRules.join(path, "RollbackMaximumBatchSize"))
-                SchemaRules.required(self.waitIntervalInSeconds.node, SchemaRules.join(path, "WaitIntervalInSeconds"), &issues)
-                SchemaRules.number(self.waitIntervalInSeconds, SchemaRules.join(path, "WaitIntervalInSeconds"), &issues, minimum: 0, maximum: 3600)
+                SchemaRules.required(self.waitIntervalInSeconds.node, SchemaRules.at(path, "WaitIntervalInSeconds"), &issues)
+                SchemaRules.number(self.waitIntervalInSeconds, SchemaRules.at(path, "WaitIntervalInSeconds"), &issues, minimum: 0, maximum: 3600)
             }
         }
 
@@ -220,10 +220,10 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
             }
         }
 
@@ -258,9 +258,9 @@ extension SageMaker {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.canarySize?.validate(&issues, at: SchemaRules.join(path, "CanarySize"))
                 self.linearStepSize?.validate(&issues, at: SchemaRules.join(path, "LinearStepSize"))
-                SchemaRules.required(self.type.node, SchemaRules.join(path, "Type"), &issues)
-                SchemaRules.allowed(self.type, SchemaRules.join(path, "Type"), &issues)
-                SchemaRules.number(self.waitIntervalInSeconds, SchemaRules.join(path, "WaitIntervalInSeconds"), &issues, minimum: 0, maximum: 3600)
+                SchemaRules.required(self.type.node, SchemaRules.at(path, "Type"), &issues)
+                SchemaRules.allowed(self.type, SchemaRules.at(path, "Type"), &issues)
+                SchemaRules.number(self.waitIntervalInSeconds, SchemaRules.at(path, "WaitIntervalInSeconds"), &issues, minimum: 0, maximum: 3600)
             }
         }
 

@@ -217,7 +217,7 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.captureMode.node, SchemaRules.join(path, "CaptureMode"), &issues)
+                SchemaRules.required(self.captureMode.node, SchemaRules.at(path, "CaptureMode"), &issues)
             }
         }
 
@@ -364,8 +364,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.granularity.node, SchemaRules.join(path, "Granularity"), &issues)
-                SchemaRules.required(self.language.node, SchemaRules.join(path, "Language"), &issues)
+                SchemaRules.required(self.granularity.node, SchemaRules.at(path, "Granularity"), &issues)
+                SchemaRules.required(self.language.node, SchemaRules.at(path, "Language"), &issues)
             }
         }
 
@@ -400,8 +400,8 @@ extension SageMaker {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.captureContentTypeHeader?.validate(&issues, at: SchemaRules.join(path, "CaptureContentTypeHeader"))
                 for (index, item) in self.captureOptions.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "CaptureOptions"))[\(index)]") }
-                SchemaRules.required(self.destinationS3Uri.node, SchemaRules.join(path, "DestinationS3Uri"), &issues)
-                SchemaRules.required(self.initialSamplingPercentage.node, SchemaRules.join(path, "InitialSamplingPercentage"), &issues)
+                SchemaRules.required(self.destinationS3Uri.node, SchemaRules.at(path, "DestinationS3Uri"), &issues)
+                SchemaRules.required(self.initialSamplingPercentage.node, SchemaRules.at(path, "InitialSamplingPercentage"), &issues)
             }
         }
 
@@ -503,7 +503,7 @@ extension SageMaker {
                 self.managedInstanceScaling?.validate(&issues, at: SchemaRules.join(path, "ManagedInstanceScaling"))
                 self.routingConfig?.validate(&issues, at: SchemaRules.join(path, "RoutingConfig"))
                 self.serverlessConfig?.validate(&issues, at: SchemaRules.join(path, "ServerlessConfig"))
-                SchemaRules.required(self.variantName.node, SchemaRules.join(path, "VariantName"), &issues)
+                SchemaRules.required(self.variantName.node, SchemaRules.at(path, "VariantName"), &issues)
             }
         }
 
@@ -544,8 +544,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.maxConcurrency.node, SchemaRules.join(path, "MaxConcurrency"), &issues)
-                SchemaRules.required(self.memorySizeInMB.node, SchemaRules.join(path, "MemorySizeInMB"), &issues)
+                SchemaRules.required(self.maxConcurrency.node, SchemaRules.at(path, "MaxConcurrency"), &issues)
+                SchemaRules.required(self.memorySizeInMB.node, SchemaRules.at(path, "MemorySizeInMB"), &issues)
             }
         }
 
@@ -566,8 +566,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
             }
         }
 
@@ -588,8 +588,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues)
-                SchemaRules.required(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues)
+                SchemaRules.required(self.securityGroupIds.node, SchemaRules.at(path, "SecurityGroupIds"), &issues)
+                SchemaRules.required(self.subnets.node, SchemaRules.at(path, "Subnets"), &issues)
             }
         }
     }

@@ -53,13 +53,13 @@ extension SageMaker {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.items(self.containers?.count, SchemaRules.join(path, "Containers"), &issues, minItems: 0, maxItems: 15)
+            SchemaRules.items(self.containers?.count, SchemaRules.at(path, "Containers"), &issues, minItems: 0, maxItems: 15)
             for (index, item) in (self.containers ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Containers"))[\(index)]") }
-            SchemaRules.string(self.executionRoleArn, SchemaRules.join(path, "ExecutionRoleArn"), &issues, pattern: "^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$", minLength: 20, maxLength: 2048)
+            SchemaRules.string(self.executionRoleArn, SchemaRules.at(path, "ExecutionRoleArn"), &issues, pattern: "^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$", minLength: 20, maxLength: 2048)
             self.inferenceExecutionConfig?.validate(&issues, at: SchemaRules.join(path, "InferenceExecutionConfig"))
-            SchemaRules.string(self.modelName, SchemaRules.join(path, "ModelName"), &issues, pattern: "^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$", minLength: 0, maxLength: 63)
+            SchemaRules.string(self.modelName, SchemaRules.at(path, "ModelName"), &issues, pattern: "^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$", minLength: 0, maxLength: 63)
             self.primaryContainer?.validate(&issues, at: SchemaRules.join(path, "PrimaryContainer"))
-            SchemaRules.items(self.tags?.count, SchemaRules.join(path, "Tags"), &issues, minItems: 0, maxItems: 50)
+            SchemaRules.items(self.tags?.count, SchemaRules.at(path, "Tags"), &issues, minItems: 0, maxItems: 50)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
             self.vpcConfig?.validate(&issues, at: SchemaRules.join(path, "VpcConfig"))
         }
@@ -110,14 +110,14 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.containerHostname, SchemaRules.join(path, "ContainerHostname"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 0, maxLength: 63)
-                SchemaRules.string(self.image, SchemaRules.join(path, "Image"), &issues, pattern: "^[\\S]+$", minLength: 0, maxLength: 255)
+                SchemaRules.string(self.containerHostname, SchemaRules.at(path, "ContainerHostname"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 0, maxLength: 63)
+                SchemaRules.string(self.image, SchemaRules.at(path, "Image"), &issues, pattern: "^[\\S]+$", minLength: 0, maxLength: 255)
                 self.imageConfig?.validate(&issues, at: SchemaRules.join(path, "ImageConfig"))
-                SchemaRules.string(self.inferenceSpecificationName, SchemaRules.join(path, "InferenceSpecificationName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 1, maxLength: 63)
-                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
+                SchemaRules.string(self.inferenceSpecificationName, SchemaRules.at(path, "InferenceSpecificationName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", minLength: 1, maxLength: 63)
+                SchemaRules.allowed(self.mode, SchemaRules.at(path, "Mode"), &issues)
                 self.modelDataSource?.validate(&issues, at: SchemaRules.join(path, "ModelDataSource"))
-                SchemaRules.string(self.modelDataUrl, SchemaRules.join(path, "ModelDataUrl"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
-                SchemaRules.string(self.modelPackageName, SchemaRules.join(path, "ModelPackageName"), &issues, pattern: "^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\\/[0-9]{1,9})?$", minLength: 1, maxLength: 176)
+                SchemaRules.string(self.modelDataUrl, SchemaRules.at(path, "ModelDataUrl"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
+                SchemaRules.string(self.modelPackageName, SchemaRules.at(path, "ModelPackageName"), &issues, pattern: "^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\\/[0-9]{1,9})?$", minLength: 1, maxLength: 176)
                 self.multiModelConfig?.validate(&issues, at: SchemaRules.join(path, "MultiModelConfig"))
             }
         }
@@ -136,8 +136,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.hubContentArn.node, SchemaRules.join(path, "HubContentArn"), &issues)
-                SchemaRules.string(self.hubContentArn, SchemaRules.join(path, "HubContentArn"), &issues, minLength: 0, maxLength: 255)
+                SchemaRules.required(self.hubContentArn.node, SchemaRules.at(path, "HubContentArn"), &issues)
+                SchemaRules.string(self.hubContentArn, SchemaRules.at(path, "HubContentArn"), &issues, minLength: 0, maxLength: 255)
             }
         }
 
@@ -163,8 +163,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.repositoryAccessMode.node, SchemaRules.join(path, "RepositoryAccessMode"), &issues)
-                SchemaRules.allowed(self.repositoryAccessMode, SchemaRules.join(path, "RepositoryAccessMode"), &issues)
+                SchemaRules.required(self.repositoryAccessMode.node, SchemaRules.at(path, "RepositoryAccessMode"), &issues)
+                SchemaRules.allowed(self.repositoryAccessMode, SchemaRules.at(path, "RepositoryAccessMode"), &issues)
                 self.repositoryAuthConfig?.validate(&issues, at: SchemaRules.join(path, "RepositoryAuthConfig"))
             }
         }
@@ -188,8 +188,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.mode.node, SchemaRules.join(path, "Mode"), &issues)
-                SchemaRules.allowed(self.mode, SchemaRules.join(path, "Mode"), &issues)
+                SchemaRules.required(self.mode.node, SchemaRules.at(path, "Mode"), &issues)
+                SchemaRules.allowed(self.mode, SchemaRules.at(path, "Mode"), &issues)
             }
         }
 
@@ -207,7 +207,7 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.acceptEula.node, SchemaRules.join(path, "AcceptEula"), &issues)
+                SchemaRules.required(self.acceptEula.node, SchemaRules.at(path, "AcceptEula"), &issues)
             }
         }
 
@@ -248,7 +248,7 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.allowed(self.modelCacheSetting, SchemaRules.join(path, "ModelCacheSetting"), &issues)
+                SchemaRules.allowed(self.modelCacheSetting, SchemaRules.at(path, "ModelCacheSetting"), &issues)
             }
         }
 
@@ -266,8 +266,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.repositoryCredentialsProviderArn.node, SchemaRules.join(path, "RepositoryCredentialsProviderArn"), &issues)
-                SchemaRules.string(self.repositoryCredentialsProviderArn, SchemaRules.join(path, "RepositoryCredentialsProviderArn"), &issues, minLength: 1, maxLength: 2048)
+                SchemaRules.required(self.repositoryCredentialsProviderArn.node, SchemaRules.at(path, "RepositoryCredentialsProviderArn"), &issues)
+                SchemaRules.string(self.repositoryCredentialsProviderArn, SchemaRules.at(path, "RepositoryCredentialsProviderArn"), &issues, minLength: 1, maxLength: 2048)
             }
         }
 
@@ -307,14 +307,14 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.compressionType.node, SchemaRules.join(path, "CompressionType"), &issues)
-                SchemaRules.allowed(self.compressionType, SchemaRules.join(path, "CompressionType"), &issues)
+                SchemaRules.required(self.compressionType.node, SchemaRules.at(path, "CompressionType"), &issues)
+                SchemaRules.allowed(self.compressionType, SchemaRules.at(path, "CompressionType"), &issues)
                 self.hubAccessConfig?.validate(&issues, at: SchemaRules.join(path, "HubAccessConfig"))
                 self.modelAccessConfig?.validate(&issues, at: SchemaRules.join(path, "ModelAccessConfig"))
-                SchemaRules.required(self.s3DataType.node, SchemaRules.join(path, "S3DataType"), &issues)
-                SchemaRules.allowed(self.s3DataType, SchemaRules.join(path, "S3DataType"), &issues)
-                SchemaRules.required(self.s3Uri.node, SchemaRules.join(path, "S3Uri"), &issues)
-                SchemaRules.string(self.s3Uri, SchemaRules.join(path, "S3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
+                SchemaRules.required(self.s3DataType.node, SchemaRules.at(path, "S3DataType"), &issues)
+                SchemaRules.allowed(self.s3DataType, SchemaRules.at(path, "S3DataType"), &issues)
+                SchemaRules.required(self.s3Uri.node, SchemaRules.at(path, "S3Uri"), &issues)
+                SchemaRules.string(self.s3Uri, SchemaRules.at(path, "S3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
             }
         }
 
@@ -335,10 +335,10 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
             }
         }
 
@@ -359,12 +359,12 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues)
-                SchemaRules.items(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues, minItems: 1, maxItems: 5)
-                SchemaRules.stringItems(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues, pattern: "^[-0-9a-zA-Z]+$", minLength: 0, maxLength: 32)
-                SchemaRules.required(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues)
-                SchemaRules.items(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues, minItems: 1, maxItems: 16)
-                SchemaRules.stringItems(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues, pattern: "^[-0-9a-zA-Z]+$", minLength: 0, maxLength: 32)
+                SchemaRules.required(self.securityGroupIds.node, SchemaRules.at(path, "SecurityGroupIds"), &issues)
+                SchemaRules.items(self.securityGroupIds.node, SchemaRules.at(path, "SecurityGroupIds"), &issues, minItems: 1, maxItems: 5)
+                SchemaRules.stringItems(self.securityGroupIds.node, SchemaRules.at(path, "SecurityGroupIds"), &issues, pattern: "^[-0-9a-zA-Z]+$", minLength: 0, maxLength: 32)
+                SchemaRules.required(self.subnets.node, SchemaRules.at(path, "Subnets"), &issues)
+                SchemaRules.items(self.subnets.node, SchemaRules.at(path, "Subnets"), &issues, minItems: 1, maxItems: 16)
+                SchemaRules.stringItems(self.subnets.node, SchemaRules.at(path, "Subnets"), &issues, pattern: "^[-0-9a-zA-Z]+$", minLength: 0, maxLength: 32)
             }
         }
     }

@@ -36,10 +36,10 @@ extension SageMaker {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.string(self.modelPackageGroupDescription, SchemaRules.join(path, "ModelPackageGroupDescription"), &issues, pattern: "[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*", minLength: 0, maxLength: 1024)
-            SchemaRules.required(self.modelPackageGroupName.node, SchemaRules.join(path, "ModelPackageGroupName"), &issues)
-            SchemaRules.string(self.modelPackageGroupName, SchemaRules.join(path, "ModelPackageGroupName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 63)
-            SchemaRules.items(self.tags?.count, SchemaRules.join(path, "Tags"), &issues, minItems: 0, maxItems: 50)
+            SchemaRules.string(self.modelPackageGroupDescription, SchemaRules.at(path, "ModelPackageGroupDescription"), &issues, pattern: "[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*", minLength: 0, maxLength: 1024)
+            SchemaRules.required(self.modelPackageGroupName.node, SchemaRules.at(path, "ModelPackageGroupName"), &issues)
+            SchemaRules.string(self.modelPackageGroupName, SchemaRules.at(path, "ModelPackageGroupName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 63)
+            SchemaRules.items(self.tags?.count, SchemaRules.at(path, "Tags"), &issues, minItems: 0, maxItems: 50)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
         }
 
@@ -60,10 +60,10 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
             }
         }
     }

@@ -51,14 +51,14 @@ extension SageMaker {
         }
 
         public func validate(_ issues: inout [PropertyIssue], at path: String) {
-            SchemaRules.string(self.endpointName, SchemaRules.join(path, "EndpointName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*", minLength: 0, maxLength: 63)
-            SchemaRules.string(self.failureReason, SchemaRules.join(path, "FailureReason"), &issues, minLength: 1, maxLength: 1024)
+            SchemaRules.string(self.endpointName, SchemaRules.at(path, "EndpointName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*", minLength: 0, maxLength: 63)
+            SchemaRules.string(self.failureReason, SchemaRules.at(path, "FailureReason"), &issues, minLength: 1, maxLength: 1024)
             self.lastMonitoringExecutionSummary?.validate(&issues, at: SchemaRules.join(path, "LastMonitoringExecutionSummary"))
             self.monitoringScheduleConfig.validate(&issues, at: SchemaRules.join(path, "MonitoringScheduleConfig"))
-            SchemaRules.required(self.monitoringScheduleName.node, SchemaRules.join(path, "MonitoringScheduleName"), &issues)
-            SchemaRules.string(self.monitoringScheduleName, SchemaRules.join(path, "MonitoringScheduleName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 63)
-            SchemaRules.allowed(self.monitoringScheduleStatus, SchemaRules.join(path, "MonitoringScheduleStatus"), &issues)
-            SchemaRules.items(self.tags?.count, SchemaRules.join(path, "Tags"), &issues, minItems: 0, maxItems: 50)
+            SchemaRules.required(self.monitoringScheduleName.node, SchemaRules.at(path, "MonitoringScheduleName"), &issues)
+            SchemaRules.string(self.monitoringScheduleName, SchemaRules.at(path, "MonitoringScheduleName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 63)
+            SchemaRules.allowed(self.monitoringScheduleStatus, SchemaRules.at(path, "MonitoringScheduleStatus"), &issues)
+            SchemaRules.items(self.tags?.count, SchemaRules.at(path, "Tags"), &issues, minItems: 0, maxItems: 50)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "Tags"))[\(index)]") }
         }
 
@@ -123,14 +123,14 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.dataCapturedDestinationS3Uri.node, SchemaRules.join(path, "DataCapturedDestinationS3Uri"), &issues)
-                SchemaRules.string(self.dataCapturedDestinationS3Uri, SchemaRules.join(path, "DataCapturedDestinationS3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 512)
+                SchemaRules.required(self.dataCapturedDestinationS3Uri.node, SchemaRules.at(path, "DataCapturedDestinationS3Uri"), &issues)
+                SchemaRules.string(self.dataCapturedDestinationS3Uri, SchemaRules.at(path, "DataCapturedDestinationS3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 512)
                 self.datasetFormat.validate(&issues, at: SchemaRules.join(path, "DatasetFormat"))
-                SchemaRules.string(self.excludeFeaturesAttribute, SchemaRules.join(path, "ExcludeFeaturesAttribute"), &issues, minLength: 0, maxLength: 100)
-                SchemaRules.required(self.localPath.node, SchemaRules.join(path, "LocalPath"), &issues)
-                SchemaRules.string(self.localPath, SchemaRules.join(path, "LocalPath"), &issues, pattern: ".*", minLength: 0, maxLength: 256)
-                SchemaRules.allowed(self.s3DataDistributionType, SchemaRules.join(path, "S3DataDistributionType"), &issues)
-                SchemaRules.allowed(self.s3InputMode, SchemaRules.join(path, "S3InputMode"), &issues)
+                SchemaRules.string(self.excludeFeaturesAttribute, SchemaRules.at(path, "ExcludeFeaturesAttribute"), &issues, minLength: 0, maxLength: 100)
+                SchemaRules.required(self.localPath.node, SchemaRules.at(path, "LocalPath"), &issues)
+                SchemaRules.string(self.localPath, SchemaRules.at(path, "LocalPath"), &issues, pattern: ".*", minLength: 0, maxLength: 256)
+                SchemaRules.allowed(self.s3DataDistributionType, SchemaRules.at(path, "S3DataDistributionType"), &issues)
+                SchemaRules.allowed(self.s3InputMode, SchemaRules.at(path, "S3InputMode"), &issues)
             }
         }
 
@@ -287,13 +287,13 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.instanceCount.node, SchemaRules.join(path, "InstanceCount"), &issues)
-                SchemaRules.number(self.instanceCount, SchemaRules.join(path, "InstanceCount"), &issues, minimum: 1, maximum: 100)
-                SchemaRules.required(self.instanceType.node, SchemaRules.join(path, "InstanceType"), &issues)
-                SchemaRules.allowed(self.instanceType, SchemaRules.join(path, "InstanceType"), &issues)
-                SchemaRules.string(self.volumeKmsKeyId, SchemaRules.join(path, "VolumeKmsKeyId"), &issues, pattern: "^[a-zA-Z0-9:/_-]*$", minLength: 0, maxLength: 2048)
-                SchemaRules.required(self.volumeSizeInGB.node, SchemaRules.join(path, "VolumeSizeInGB"), &issues)
-                SchemaRules.number(self.volumeSizeInGB, SchemaRules.join(path, "VolumeSizeInGB"), &issues, minimum: 1, maximum: 16384)
+                SchemaRules.required(self.instanceCount.node, SchemaRules.at(path, "InstanceCount"), &issues)
+                SchemaRules.number(self.instanceCount, SchemaRules.at(path, "InstanceCount"), &issues, minimum: 1, maximum: 100)
+                SchemaRules.required(self.instanceType.node, SchemaRules.at(path, "InstanceType"), &issues)
+                SchemaRules.allowed(self.instanceType, SchemaRules.at(path, "InstanceType"), &issues)
+                SchemaRules.string(self.volumeKmsKeyId, SchemaRules.at(path, "VolumeKmsKeyId"), &issues, pattern: "^[a-zA-Z0-9:/_-]*$", minLength: 0, maxLength: 2048)
+                SchemaRules.required(self.volumeSizeInGB.node, SchemaRules.at(path, "VolumeSizeInGB"), &issues)
+                SchemaRules.number(self.volumeSizeInGB, SchemaRules.at(path, "VolumeSizeInGB"), &issues, minimum: 1, maximum: 16384)
             }
         }
 
@@ -311,7 +311,7 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.s3Uri, SchemaRules.join(path, "S3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
+                SchemaRules.string(self.s3Uri, SchemaRules.at(path, "S3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
             }
         }
 
@@ -393,13 +393,13 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.endpointName.node, SchemaRules.join(path, "EndpointName"), &issues)
-                SchemaRules.string(self.endpointName, SchemaRules.join(path, "EndpointName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*", minLength: 0, maxLength: 63)
-                SchemaRules.string(self.excludeFeaturesAttribute, SchemaRules.join(path, "ExcludeFeaturesAttribute"), &issues, minLength: 0, maxLength: 100)
-                SchemaRules.required(self.localPath.node, SchemaRules.join(path, "LocalPath"), &issues)
-                SchemaRules.string(self.localPath, SchemaRules.join(path, "LocalPath"), &issues, pattern: ".*", minLength: 0, maxLength: 256)
-                SchemaRules.allowed(self.s3DataDistributionType, SchemaRules.join(path, "S3DataDistributionType"), &issues)
-                SchemaRules.allowed(self.s3InputMode, SchemaRules.join(path, "S3InputMode"), &issues)
+                SchemaRules.required(self.endpointName.node, SchemaRules.at(path, "EndpointName"), &issues)
+                SchemaRules.string(self.endpointName, SchemaRules.at(path, "EndpointName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*", minLength: 0, maxLength: 63)
+                SchemaRules.string(self.excludeFeaturesAttribute, SchemaRules.at(path, "ExcludeFeaturesAttribute"), &issues, minLength: 0, maxLength: 100)
+                SchemaRules.required(self.localPath.node, SchemaRules.at(path, "LocalPath"), &issues)
+                SchemaRules.string(self.localPath, SchemaRules.at(path, "LocalPath"), &issues, pattern: ".*", minLength: 0, maxLength: 256)
+                SchemaRules.allowed(self.s3DataDistributionType, SchemaRules.at(path, "S3DataDistributionType"), &issues)
+                SchemaRules.allowed(self.s3InputMode, SchemaRules.at(path, "S3InputMode"), &issues)
             }
         }
 
@@ -446,14 +446,14 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.items(self.containerArguments?.node, SchemaRules.join(path, "ContainerArguments"), &issues, minItems: 1, maxItems: 50)
-                SchemaRules.stringItems(self.containerArguments?.node, SchemaRules.join(path, "ContainerArguments"), &issues, minLength: 1, maxLength: 256)
-                SchemaRules.items(self.containerEntrypoint?.node, SchemaRules.join(path, "ContainerEntrypoint"), &issues, minItems: 1, maxItems: 100)
-                SchemaRules.stringItems(self.containerEntrypoint?.node, SchemaRules.join(path, "ContainerEntrypoint"), &issues, minLength: 1, maxLength: 256)
-                SchemaRules.required(self.imageUri.node, SchemaRules.join(path, "ImageUri"), &issues)
-                SchemaRules.string(self.imageUri, SchemaRules.join(path, "ImageUri"), &issues, pattern: ".*", minLength: 0, maxLength: 255)
-                SchemaRules.string(self.postAnalyticsProcessorSourceUri, SchemaRules.join(path, "PostAnalyticsProcessorSourceUri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
-                SchemaRules.string(self.recordPreprocessorSourceUri, SchemaRules.join(path, "RecordPreprocessorSourceUri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
+                SchemaRules.items(self.containerArguments?.node, SchemaRules.at(path, "ContainerArguments"), &issues, minItems: 1, maxItems: 50)
+                SchemaRules.stringItems(self.containerArguments?.node, SchemaRules.at(path, "ContainerArguments"), &issues, minLength: 1, maxLength: 256)
+                SchemaRules.items(self.containerEntrypoint?.node, SchemaRules.at(path, "ContainerEntrypoint"), &issues, minItems: 1, maxItems: 100)
+                SchemaRules.stringItems(self.containerEntrypoint?.node, SchemaRules.at(path, "ContainerEntrypoint"), &issues, minLength: 1, maxLength: 256)
+                SchemaRules.required(self.imageUri.node, SchemaRules.at(path, "ImageUri"), &issues)
+                SchemaRules.string(self.imageUri, SchemaRules.at(path, "ImageUri"), &issues, pattern: ".*", minLength: 0, maxLength: 255)
+                SchemaRules.string(self.postAnalyticsProcessorSourceUri, SchemaRules.at(path, "PostAnalyticsProcessorSourceUri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
+                SchemaRules.string(self.recordPreprocessorSourceUri, SchemaRules.at(path, "RecordPreprocessorSourceUri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
             }
         }
 
@@ -502,16 +502,16 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.creationTime.node, SchemaRules.join(path, "CreationTime"), &issues)
-                SchemaRules.string(self.endpointName, SchemaRules.join(path, "EndpointName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*", minLength: 0, maxLength: 63)
-                SchemaRules.string(self.failureReason, SchemaRules.join(path, "FailureReason"), &issues, maxLength: 1024)
-                SchemaRules.required(self.lastModifiedTime.node, SchemaRules.join(path, "LastModifiedTime"), &issues)
-                SchemaRules.required(self.monitoringExecutionStatus.node, SchemaRules.join(path, "MonitoringExecutionStatus"), &issues)
-                SchemaRules.allowed(self.monitoringExecutionStatus, SchemaRules.join(path, "MonitoringExecutionStatus"), &issues)
-                SchemaRules.required(self.monitoringScheduleName.node, SchemaRules.join(path, "MonitoringScheduleName"), &issues)
-                SchemaRules.string(self.monitoringScheduleName, SchemaRules.join(path, "MonitoringScheduleName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 63)
-                SchemaRules.string(self.processingJobArn, SchemaRules.join(path, "ProcessingJobArn"), &issues, pattern: "aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:processing-job/.*", maxLength: 256)
-                SchemaRules.required(self.scheduledTime.node, SchemaRules.join(path, "ScheduledTime"), &issues)
+                SchemaRules.required(self.creationTime.node, SchemaRules.at(path, "CreationTime"), &issues)
+                SchemaRules.string(self.endpointName, SchemaRules.at(path, "EndpointName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*", minLength: 0, maxLength: 63)
+                SchemaRules.string(self.failureReason, SchemaRules.at(path, "FailureReason"), &issues, maxLength: 1024)
+                SchemaRules.required(self.lastModifiedTime.node, SchemaRules.at(path, "LastModifiedTime"), &issues)
+                SchemaRules.required(self.monitoringExecutionStatus.node, SchemaRules.at(path, "MonitoringExecutionStatus"), &issues)
+                SchemaRules.allowed(self.monitoringExecutionStatus, SchemaRules.at(path, "MonitoringExecutionStatus"), &issues)
+                SchemaRules.required(self.monitoringScheduleName.node, SchemaRules.at(path, "MonitoringScheduleName"), &issues)
+                SchemaRules.string(self.monitoringScheduleName, SchemaRules.at(path, "MonitoringScheduleName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 63)
+                SchemaRules.string(self.processingJobArn, SchemaRules.at(path, "ProcessingJobArn"), &issues, pattern: "aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:processing-job/.*", maxLength: 256)
+                SchemaRules.required(self.scheduledTime.node, SchemaRules.at(path, "ScheduledTime"), &issues)
             }
         }
 
@@ -577,13 +577,13 @@ extension SageMaker {
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.baselineConfig?.validate(&issues, at: SchemaRules.join(path, "BaselineConfig"))
                 self.monitoringAppSpecification.validate(&issues, at: SchemaRules.join(path, "MonitoringAppSpecification"))
-                SchemaRules.items(self.monitoringInputs.count, SchemaRules.join(path, "MonitoringInputs"), &issues, minItems: 1, maxItems: 1)
+                SchemaRules.items(self.monitoringInputs.count, SchemaRules.at(path, "MonitoringInputs"), &issues, minItems: 1, maxItems: 1)
                 for (index, item) in self.monitoringInputs.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "MonitoringInputs"))[\(index)]") }
                 self.monitoringOutputConfig.validate(&issues, at: SchemaRules.join(path, "MonitoringOutputConfig"))
                 self.monitoringResources.validate(&issues, at: SchemaRules.join(path, "MonitoringResources"))
                 self.networkConfig?.validate(&issues, at: SchemaRules.join(path, "NetworkConfig"))
-                SchemaRules.required(self.roleArn.node, SchemaRules.join(path, "RoleArn"), &issues)
-                SchemaRules.string(self.roleArn, SchemaRules.join(path, "RoleArn"), &issues, pattern: "^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$", minLength: 20, maxLength: 2048)
+                SchemaRules.required(self.roleArn.node, SchemaRules.at(path, "RoleArn"), &issues)
+                SchemaRules.string(self.roleArn, SchemaRules.at(path, "RoleArn"), &issues, pattern: "^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$", minLength: 20, maxLength: 2048)
                 self.stoppingCondition?.validate(&issues, at: SchemaRules.join(path, "StoppingCondition"))
             }
         }
@@ -623,8 +623,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.kmsKeyId, SchemaRules.join(path, "KmsKeyId"), &issues, pattern: ".*", minLength: 0, maxLength: 2048)
-                SchemaRules.items(self.monitoringOutputs.count, SchemaRules.join(path, "MonitoringOutputs"), &issues, minItems: 1, maxItems: 1)
+                SchemaRules.string(self.kmsKeyId, SchemaRules.at(path, "KmsKeyId"), &issues, pattern: ".*", minLength: 0, maxLength: 2048)
+                SchemaRules.items(self.monitoringOutputs.count, SchemaRules.at(path, "MonitoringOutputs"), &issues, minItems: 1, maxItems: 1)
                 for (index, item) in self.monitoringOutputs.enumerated() { item.validate(&issues, at: "\(SchemaRules.join(path, "MonitoringOutputs"))[\(index)]") }
             }
         }
@@ -678,8 +678,8 @@ extension SageMaker {
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
                 self.monitoringJobDefinition?.validate(&issues, at: SchemaRules.join(path, "MonitoringJobDefinition"))
-                SchemaRules.string(self.monitoringJobDefinitionName, SchemaRules.join(path, "MonitoringJobDefinitionName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 63)
-                SchemaRules.allowed(self.monitoringType, SchemaRules.join(path, "MonitoringType"), &issues)
+                SchemaRules.string(self.monitoringJobDefinitionName, SchemaRules.at(path, "MonitoringJobDefinitionName"), &issues, pattern: "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$", minLength: 1, maxLength: 63)
+                SchemaRules.allowed(self.monitoringType, SchemaRules.at(path, "MonitoringType"), &issues)
                 self.scheduleConfig?.validate(&issues, at: SchemaRules.join(path, "ScheduleConfig"))
             }
         }
@@ -733,11 +733,11 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.localPath.node, SchemaRules.join(path, "LocalPath"), &issues)
-                SchemaRules.string(self.localPath, SchemaRules.join(path, "LocalPath"), &issues, pattern: ".*", minLength: 0, maxLength: 256)
-                SchemaRules.allowed(self.s3UploadMode, SchemaRules.join(path, "S3UploadMode"), &issues)
-                SchemaRules.required(self.s3Uri.node, SchemaRules.join(path, "S3Uri"), &issues)
-                SchemaRules.string(self.s3Uri, SchemaRules.join(path, "S3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 512)
+                SchemaRules.required(self.localPath.node, SchemaRules.at(path, "LocalPath"), &issues)
+                SchemaRules.string(self.localPath, SchemaRules.at(path, "LocalPath"), &issues, pattern: ".*", minLength: 0, maxLength: 256)
+                SchemaRules.allowed(self.s3UploadMode, SchemaRules.at(path, "S3UploadMode"), &issues)
+                SchemaRules.required(self.s3Uri.node, SchemaRules.at(path, "S3Uri"), &issues)
+                SchemaRules.string(self.s3Uri, SchemaRules.at(path, "S3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 512)
             }
         }
 
@@ -761,10 +761,10 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.dataAnalysisEndTime, SchemaRules.join(path, "DataAnalysisEndTime"), &issues, pattern: "^.?P.*", minLength: 1, maxLength: 15)
-                SchemaRules.string(self.dataAnalysisStartTime, SchemaRules.join(path, "DataAnalysisStartTime"), &issues, pattern: "^.?P.*", minLength: 1, maxLength: 15)
-                SchemaRules.required(self.scheduleExpression.node, SchemaRules.join(path, "ScheduleExpression"), &issues)
-                SchemaRules.string(self.scheduleExpression, SchemaRules.join(path, "ScheduleExpression"), &issues, minLength: 1, maxLength: 256)
+                SchemaRules.string(self.dataAnalysisEndTime, SchemaRules.at(path, "DataAnalysisEndTime"), &issues, pattern: "^.?P.*", minLength: 1, maxLength: 15)
+                SchemaRules.string(self.dataAnalysisStartTime, SchemaRules.at(path, "DataAnalysisStartTime"), &issues, pattern: "^.?P.*", minLength: 1, maxLength: 15)
+                SchemaRules.required(self.scheduleExpression.node, SchemaRules.at(path, "ScheduleExpression"), &issues)
+                SchemaRules.string(self.scheduleExpression, SchemaRules.at(path, "ScheduleExpression"), &issues, minLength: 1, maxLength: 256)
             }
         }
 
@@ -782,7 +782,7 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.string(self.s3Uri, SchemaRules.join(path, "S3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
+                SchemaRules.string(self.s3Uri, SchemaRules.at(path, "S3Uri"), &issues, pattern: "^(https|s3)://([^/]+)/?(.*)$", minLength: 0, maxLength: 1024)
             }
         }
 
@@ -800,8 +800,8 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.maxRuntimeInSeconds.node, SchemaRules.join(path, "MaxRuntimeInSeconds"), &issues)
-                SchemaRules.number(self.maxRuntimeInSeconds, SchemaRules.join(path, "MaxRuntimeInSeconds"), &issues, minimum: 1, maximum: 86400)
+                SchemaRules.required(self.maxRuntimeInSeconds.node, SchemaRules.at(path, "MaxRuntimeInSeconds"), &issues)
+                SchemaRules.number(self.maxRuntimeInSeconds, SchemaRules.at(path, "MaxRuntimeInSeconds"), &issues, minimum: 1, maximum: 86400)
             }
         }
 
@@ -822,10 +822,10 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.key.node, SchemaRules.join(path, "Key"), &issues)
-                SchemaRules.string(self.key, SchemaRules.join(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
-                SchemaRules.required(self.value.node, SchemaRules.join(path, "Value"), &issues)
-                SchemaRules.string(self.value, SchemaRules.join(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
+                SchemaRules.required(self.key.node, SchemaRules.at(path, "Key"), &issues)
+                SchemaRules.string(self.key, SchemaRules.at(path, "Key"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 1, maxLength: 128)
+                SchemaRules.required(self.value.node, SchemaRules.at(path, "Value"), &issues)
+                SchemaRules.string(self.value, SchemaRules.at(path, "Value"), &issues, pattern: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", minLength: 0, maxLength: 256)
             }
         }
 
@@ -846,12 +846,12 @@ extension SageMaker {
             }
 
             public func validate(_ issues: inout [PropertyIssue], at path: String) {
-                SchemaRules.required(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues)
-                SchemaRules.items(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues, minItems: 1, maxItems: 5)
-                SchemaRules.stringItems(self.securityGroupIds.node, SchemaRules.join(path, "SecurityGroupIds"), &issues, pattern: "[-0-9a-zA-Z]+", minLength: 0, maxLength: 32)
-                SchemaRules.required(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues)
-                SchemaRules.items(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues, minItems: 1, maxItems: 16)
-                SchemaRules.stringItems(self.subnets.node, SchemaRules.join(path, "Subnets"), &issues, pattern: "[-0-9a-zA-Z]+", minLength: 0, maxLength: 32)
+                SchemaRules.required(self.securityGroupIds.node, SchemaRules.at(path, "SecurityGroupIds"), &issues)
+                SchemaRules.items(self.securityGroupIds.node, SchemaRules.at(path, "SecurityGroupIds"), &issues, minItems: 1, maxItems: 5)
+                SchemaRules.stringItems(self.securityGroupIds.node, SchemaRules.at(path, "SecurityGroupIds"), &issues, pattern: "[-0-9a-zA-Z]+", minLength: 0, maxLength: 32)
+                SchemaRules.required(self.subnets.node, SchemaRules.at(path, "Subnets"), &issues)
+                SchemaRules.items(self.subnets.node, SchemaRules.at(path, "Subnets"), &issues, minItems: 1, maxItems: 16)
+                SchemaRules.stringItems(self.subnets.node, SchemaRules.at(path, "Subnets"), &issues, pattern: "[-0-9a-zA-Z]+", minLength: 0, maxLength: 32)
             }
         }
     }
