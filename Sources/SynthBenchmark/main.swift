@@ -201,8 +201,15 @@ if let python = option("--cdk-python") {
 }
 if points.count >= 2 {
     let n = Double(points.count)
-    let meanX = points.map(\.0).reduce(0, +) / n, meanY = points.map(\.1).reduce(0, +) / n
-    let slope = points.map { ($0.0 - meanX) * ($0.1 - meanY) }.reduce(0, +) / points.map { ($0.0 - meanX) * ($0.0 - meanX) }.reduce(0, +)
+    var sumX = 0.0, sumY = 0.0
+    for (x, y) in points { sumX += x; sumY += y }
+    let meanX = sumX / n, meanY = sumY / n
+    var covariance = 0.0, variance = 0.0
+    for (x, y) in points {
+        covariance += (x - meanX) * (y - meanY)
+        variance += (x - meanX) * (x - meanX)
+    }
+    let slope = covariance / variance
     print(String(format: "\nslope: %.2f µs per resource (least squares over the generated apps)", slope * 1000))
     for (x, y) in points { print(String(format: "  %6.0f resources: %8.1f ms = %.2f µs/resource", x, y, y / x * 1000)) }
 }
