@@ -266,11 +266,37 @@ struct Synthesizer {
             return value
         case .array(let items):
             // A literal subtree (no intrinsic, every number finite) resolves to itself: no new tree, no property paths.
-            if Self.resolvesToItself(value) { return value }
-            return .array(items.enumerated().map { Self.resolvesToItself($0.element) ? $0.element : child($0.element, "[\($0.offset)]") })
+            // Each member is checked once here (not the whole value first and then again member by member, which
+            // scanned deep trees once per level); a new array is made only from the first member that changes.
+            var resolved: [TemplateValue]?
+            for (index, item) in items.enumerated() {
+                if Self.resolvesToItself(item) {
+                    resolved?.append(item)
+                } else {
+                    if resolved == nil {
+                        resolved = []
+                        resolved!.reserveCapacity(items.count)
+                        resolved!.append(contentsOf: items[..<index])
+                    }
+                    resolved!.append(child(item, "[\(index)]"))
+                }
+            }
+            return resolved.map { .array($0) } ?? value
         case .object(let members):
-            if Self.resolvesToItself(value) { return value }
-            return .object(members.map { Self.resolvesToItself($0.1) ? $0 : ($0.0, child($0.1, $0.0)) })
+            var resolved: [(String, TemplateValue)]?
+            for (index, member) in members.enumerated() {
+                if Self.resolvesToItself(member.1) {
+                    resolved?.append(member)
+                } else {
+                    if resolved == nil {
+                        resolved = []
+                        resolved!.reserveCapacity(members.count)
+                        resolved!.append(contentsOf: members[..<index])
+                    }
+                    resolved!.append((member.0, child(member.1, member.0)))
+                }
+            }
+            return resolved.map { .object($0) } ?? value
         case .pseudo(let pseudo):
             return ["Ref": .string(pseudo.rawValue)]
         case .ref(let element):
@@ -349,7 +375,11 @@ struct Synthesizer {
             return local
         }
         if producer === stack { return local }
-        let suffix = attribute.map { $0.split(separator: ".").map { LogicalID.sanitize(String($0)) }.joined() } ?? "Ref"
+        var suffix = "Ref"
+        if let attribute {
+            suffix = ""
+            for part in attribute.split(separator: ".") { suffix += LogicalID.sanitize(String(part)) }
+        }
         let outputId = "Export\(element.logicalId)\(suffix)"
         let exportName = "\(producer.stackName):\(element.logicalId)\(suffix)"
         let key = ObjectIdentifier(producer)

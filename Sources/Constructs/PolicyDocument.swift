@@ -53,11 +53,11 @@ public struct PolicyStatement {
         self.conditions = conditions
     }
 
-    /// The statement without its actions, rendered: two statements with the same key differ only in actions.
-    var scopeKey: String {
-        var copy = self
-        copy.actions = []
-        return JSONWriter.write(copy.templateValue)
+    /// The statement without its actions (its `Action` member left out of the rendered statement), as JSON: two
+    /// statements with the same key differ only in actions.
+    static func scopeKey(rendered: TemplateValue) -> String {
+        guard case .object(let members) = rendered else { return JSONWriter.write(rendered) }
+        return JSONWriter.write(.object(members.filter { $0.0 != "Action" }))
     }
 
     var templateValue: TemplateValue {

@@ -42,7 +42,8 @@ public final class Role: Construct {
     /// effect, resources and conditions, actions a subset) is not added twice, and one that only adds actions to an
     /// existing statement extends it, so two grants on one key give one statement.
     public func addToPolicy(_ statement: PolicyStatement) {
-        let scope = statement.scopeKey
+        let rendered = statement.templateValue
+        let scope = PolicyStatement.scopeKey(rendered: rendered)
         if let index = scopeKeys.firstIndex(of: scope) {
             let missing = statement.actions.filter { !statements[index].actions.contains($0) }
             if missing.isEmpty { return }
@@ -55,7 +56,7 @@ public final class Role: Construct {
         }
         statements.append(statement)
         scopeKeys.append(scope)
-        renderedStatements.append(statement.templateValue)
+        renderedStatements.append(rendered)
         updatePolicy()
     }
 

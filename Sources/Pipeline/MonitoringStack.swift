@@ -96,12 +96,12 @@ public struct MonitoringStack {
                                              ("prediction API", config.api.functionName)]
         for (title, name) in functions {
             let dimensions: [(String, Value<String>)] = [("FunctionName", Value(name))]
-            widgets.append(.graph(title: "\(title.prefix(1).uppercased() + title.dropFirst()) function: errors and throttles", metrics: [
+            widgets.append(.graph(title: "\(title.prefix(1).uppercased() + String(title.dropFirst())) function: errors and throttles", metrics: [
                 DashboardMetric(namespace: "AWS/Lambda", name: "Invocations", dimensions: dimensions, statistic: .sum, label: "invocations"),
                 DashboardMetric(namespace: "AWS/Lambda", name: "Errors", dimensions: dimensions, statistic: .sum, label: "errors"),
                 DashboardMetric(namespace: "AWS/Lambda", name: "Throttles", dimensions: dimensions, statistic: .sum, label: "throttles"),
             ]))
-            widgets.append(.graph(title: "\(title.prefix(1).uppercased() + title.dropFirst()) function: duration (ms)", metrics: [50, 90, 99].map {
+            widgets.append(.graph(title: "\(title.prefix(1).uppercased() + String(title.dropFirst())) function: duration (ms)", metrics: [50, 90, 99].map {
                 DashboardMetric(namespace: "AWS/Lambda", name: "Duration", dimensions: dimensions, statistic: .percentile(Double($0)), label: "p\($0)")
             }))
         }
