@@ -49,6 +49,9 @@ func generatedApp(resources count: Int) -> App {
     return app
 }
 
+/// The app of a `--child` run, held until `exit` as the `synth` CLI holds its own (nothing freed node by node at the end).
+nonisolated(unsafe) var keptApp: App?
+
 func measure(_ name: String, output: URL) throws -> Sample {
     let start = now()
     let app: App
@@ -58,6 +61,7 @@ func measure(_ name: String, output: URL) throws -> Sample {
     } else {
         app = generatedApp(resources: Int(name)!)
     }
+    keptApp = app
     let built = now()
     let synthesis = try app.synthesize()
     let validated = now()
