@@ -266,37 +266,10 @@ struct Synthesizer {
             return value
         case .array(let items):
             // A literal subtree (no intrinsic, every number finite) resolves to itself: no new tree, no property paths.
-            // Each member is checked once here (not the whole value first and then again member by member, which
-            // scanned deep trees once per level); a new array is made only from the first member that changes.
-            var resolved: [TemplateValue]?
-            for (index, item) in items.enumerated() {
-                if Self.resolvesToItself(item) {
-                    resolved?.append(item)
-                } else {
-                    if resolved == nil {
-                        resolved = []
-                        resolved!.reserveCapacity(items.count)
-                        resolved!.append(contentsOf: items[..<index])
-                    }
-                    resolved!.append(child(item, "[\(index)]"))
-                }
-            }
-            return resolved.map { .array($0) } ?? value
+            return Self.resolvingMembers(items, keep: Self.resolvesToItself, resolve: { child($1, "[\($0)]") }).map { .array($0) } ?? value
         case .object(let members):
-            var resolved: [(String, TemplateValue)]?
-            for (index, member) in members.enumerated() {
-                if Self.resolvesToItself(member.1) {
-                    resolved?.append(member)
-                } else {
-                    if resolved == nil {
-                        resolved = []
-                        resolved!.reserveCapacity(members.count)
-                        resolved!.append(contentsOf: members[..<index])
-                    }
-                    resolved!.append((member.0, child(member.1, member.0)))
-                }
-            }
-            return resolved.map { .object($0) } ?? value
+            return Self.resolvingMembers(members, keep: { Self.resolvesToItself($0.1) }, resolve: { ($1.0, child($1.1, $1.0)) })
+                .map { .object($0) } ?? value
         case .pseudo(let pseudo):
             return ["Ref": .string(pseudo.rawValue)]
         case .ref(let element):
@@ -351,6 +324,26 @@ struct Synthesizer {
         case .conditionFunction(let expression):
             return resolveCondition(expression, in: stack, owner: owner, property: property)
         }
+    }
+
+    /// The members of an array or object with those that `keep` rejects resolved, or nil when every member is kept
+    /// (the container then stays as it is). Each member is checked once (not the whole value first and then each
+    /// member again, which scanned deep trees once per level); a new list is made from the first member that changes.
+    static func resolvingMembers<Member>(_ members: [Member], keep: (Member) -> Bool, resolve: (Int, Member) -> Member) -> [Member]? {
+        var resolved: [Member]?
+        for (index, member) in members.enumerated() {
+            if keep(member) {
+                resolved?.append(member)
+                continue
+            }
+            if resolved == nil {
+                resolved = []
+                resolved!.reserveCapacity(members.count)
+                resolved!.append(contentsOf: members[..<index])
+            }
+            resolved!.append(resolve(index, member))
+        }
+        return resolved
     }
 
     /// Whether `resolve` would return the value unchanged and report nothing: JSON literals all the way down
