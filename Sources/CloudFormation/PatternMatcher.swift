@@ -204,20 +204,25 @@ struct PatternRun {
     }
 
     mutating func search() -> Bool {
-        var visited = VisitedSet(instructions: program.instructions.count, positions: text.count + 1)
-        // `^` first: only a match starting at 0 can pass it (no multiline mode in the subset).
-        let lastStart: Int
-        if case .assert(.start)? = program.instructions.first { lastStart = 0 } else { lastStart = text.count }
-        for start in 0...lastStart {
-            if run(program.instructions, from: start, endingAt: nil, visited: &visited) { return true }
+        VisitedSet.with(instructions: program.instructions.count, positions: text.count + 1) { visited in
+            // `^` first: only a match starting at 0 can pass it (no multiline mode in the subset).
+            let lastStart: Int
+            if case .assert(.start)? = program.instructions.first { lastStart = 0 } else { lastStart = text.count }
+            var stack: [(Int, Int)] = []
+            stack.reserveCapacity(16)
+            for start in 0...lastStart {
+                if run(program.instructions, from: start, endingAt: nil, visited: &visited, stack: &stack) { return true }
+            }
+            return false
         }
-        return false
     }
 
-    /// Whether the instructions match from `start` (ending anywhere, or exactly at `endingAt`).
+    /// Whether the instructions match from `start` (ending anywhere, or exactly at `endingAt`). `stack` is the
+    /// caller's, empty on entry, so one search reuses one buffer for every start.
     private mutating func run(_ instructions: [PatternInstruction], from start: Int, endingAt end: Int?,
-                              visited: inout VisitedSet) -> Bool {
-        var stack: [(Int, Int)] = [(0, start)]
+                              visited: inout VisitedSet, stack: inout [(Int, Int)]) -> Bool {
+        stack.removeAll(keepingCapacity: true)
+        stack.append((0, start))
         while let (firstPC, firstPosition) = stack.popLast() {
             var pc = firstPC
             var position = firstPosition
@@ -277,14 +282,17 @@ struct PatternRun {
             if let cached = lookCache[key] { return cached }
             let look = program.lookarounds[index]
             var found = false
+            var stack: [(Int, Int)] = []
             if look.ahead {
-                var visited = VisitedSet(instructions: look.program.count, positions: text.count + 1)
-                found = run(look.program, from: position, endingAt: nil, visited: &visited)
+                found = VisitedSet.with(instructions: look.program.count, positions: text.count + 1) { visited in
+                    run(look.program, from: position, endingAt: nil, visited: &visited, stack: &stack)
+                }
             } else {
                 var start = position - look.minLength
                 while !found, start >= 0, start >= position - look.maxLength {
-                    var visited = VisitedSet(instructions: look.program.count, positions: text.count + 1)
-                    found = run(look.program, from: start, endingAt: position, visited: &visited)
+                    found = VisitedSet.with(instructions: look.program.count, positions: text.count + 1) { visited in
+                        run(look.program, from: start, endingAt: position, visited: &visited, stack: &stack)
+                    }
                     start -= 1
                 }
             }
@@ -295,14 +303,23 @@ struct PatternRun {
     }
 }
 
-/// A bit per (instruction, position).
+/// A bit per (instruction, position), in scratch memory that lives for one run (on the stack when small).
 struct VisitedSet {
-    private var words: [UInt64]
+    private let words: UnsafeMutableBufferPointer<UInt64>
     private let positions: Int
 
-    init(instructions: Int, positions: Int) {
+    /// Calls `body` with an empty set.
+    static func with<Result>(instructions: Int, positions: Int, _ body: (inout VisitedSet) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, (instructions * positions + 63) / 64)) { words in
+            words.initialize(repeating: 0)
+            var set = VisitedSet(words: words, positions: positions)
+            return body(&set)
+        }
+    }
+
+    private init(words: UnsafeMutableBufferPointer<UInt64>, positions: Int) {
+        self.words = words
         self.positions = positions
-        words = [UInt64](repeating: 0, count: (instructions * positions + 63) / 64)
     }
 
     /// Marks the pair; false when it was already marked.

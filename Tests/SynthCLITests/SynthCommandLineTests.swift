@@ -209,6 +209,15 @@ final class SynthCommandLineTests: XCTestCase {
         XCTAssertTrue(SynthCommandLine.useColor(isTerminal: true, environment: ["NO_COLOR": ""]))
         XCTAssertFalse(SynthCommandLine.useColor(isTerminal: true, environment: ["NO_COLOR": "1"]))
         XCTAssertFalse(SynthCommandLine.useColor(isTerminal: false, environment: [:]))
+        // main() reads NO_COLOR alone from the process environment.
+        let saved = getenv("NO_COLOR").map { String(cString: $0) }
+        defer { if let saved { setenv("NO_COLOR", saved, 1) } else { unsetenv("NO_COLOR") } }
+        setenv("NO_COLOR", "1", 1)
+        XCTAssertEqual(SynthCommandLine.noColorEnvironment(), ["NO_COLOR": "1"])
+        setenv("NO_COLOR", "", 1)
+        XCTAssertEqual(SynthCommandLine.noColorEnvironment(), ["NO_COLOR": ""])
+        unsetenv("NO_COLOR")
+        XCTAssertEqual(SynthCommandLine.noColorEnvironment(), [:])
         let colored = run(["--diff"], Settings(imageTag: "2.0"), color: true)
         XCTAssertTrue(colored.out.contains("\u{1B}[1;31mwill be REPLACED\u{1B}[0m"), colored.out)
     }
