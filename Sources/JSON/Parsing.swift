@@ -102,18 +102,6 @@ public struct LocatedJSON: Sendable {
         if case .object(let members) = node { return members.first { $0.key == key }?.value }
         return nil
     }
-
-    /// The JSON type's name, for error messages.
-    public var kind: String {
-        switch node {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
 }
 
 // MARK: - The parser

@@ -80,7 +80,7 @@ final class JSONTests: XCTestCase {
         guard case .array(let sizes) = members[1].value.node else { return XCTFail("not an array") }
         XCTAssertEqual(sizes.map { [$0.line, $0.column] }, [[3, 13], [4, 13]])
         XCTAssertEqual(root["nested"]?["off"].map { [$0.line, $0.column] }, [5, 33])
-        XCTAssertEqual(root["nested"]?["off"]?.kind, "null")
+        XCTAssertEqual(root["nested"]?["off"]?.value, .null)
         XCTAssertEqual(root.value, .object(["name": .string("模型"), "sizes": .array([.number("1"), .number("2.5")]),
                                             "nested": .object(["on": .bool(true), "off": .null])]))
         XCTAssertEqual(root.value.objectValue?.keys, ["name", "sizes", "nested"])

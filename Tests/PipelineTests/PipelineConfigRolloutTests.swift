@@ -43,18 +43,7 @@ extension PipelineConfigTests {
             ("\"autoRollback\": true", "\"autoRollback\": \"on\"", "endpoint.rollout.autoRollback", "must be true or false"),
             ("\"autoRollback\": true", "\"autoRollback\": true, \"canary\": 5", "endpoint.rollout.canary", "unknown key"),
         ]
-        for testCase in cases {
-            guard let error = decode(replacing: testCase.old, with: testCase.new) else {
-                XCTFail("\(testCase.field): \(testCase.new) was accepted")
-                continue
-            }
-            let matching = error.issues.filter { $0.field == testCase.field && $0.rule.contains(testCase.rule) }
-            XCTAssertFalse(matching.isEmpty, "\(testCase.field): expected rule containing \"\(testCase.rule)\", got \(error)")
-            XCTAssertNotNil(matching.first?.line, "\(testCase.field): the issue points at a line")
-            if testCase.field != "rollout.stack", testCase.field != "endpoint.rollout.canary" {
-                XCTAssertTrue(matching.contains { !$0.value.isEmpty }, "\(testCase.field): the issue names the value")
-            }
-        }
+        assertEachRejected(cases, namingTheValue: true, except: ["rollout.stack", "endpoint.rollout.canary"])
         // A linear rollout whose steps outlast the timeout: 5 steps of 20 % × 3600 s.
         let slow = #"{"endpoint": {"rollout": {"strategy": "linear", "waitIntervalSeconds": 3600, "maximumExecutionTimeoutSeconds": 7200}}}"#
         XCTAssertThrowsError(try PipelineConfig.decode(slow)) { error in

@@ -29,16 +29,7 @@ extension PipelineConfigTests {
             ("\"throttlesAlarmThreshold\": 1", "\"throttlesAlarmThreshold\": 1, \"authtype\": \"NONE\"", "api.authtype", "unknown key"),
             ("\"api\": {", "\"api\": 5, \"x\": {", "api", "must be an object"),
         ]
-        for testCase in cases {
-            XCTAssertTrue(text.contains(testCase.old), "default config has no \(testCase.old)")
-            XCTAssertThrowsError(try PipelineConfig.decode(text.replacingOccurrences(of: testCase.old, with: testCase.new), file: "test.json"),
-                                 "\(testCase.field): \(testCase.new) was accepted") { error in
-                let issues = (error as? ConfigError)?.issues ?? []
-                let matching = issues.filter { $0.field == testCase.field && $0.rule.contains(testCase.rule) }
-                XCTAssertFalse(matching.isEmpty, "\(testCase.field): expected a rule containing \"\(testCase.rule)\", got \(error)")
-                XCTAssertNotNil(matching.first?.line, "\(testCase.field): the issue points at a line")
-            }
-        }
+        assertEachRejected(cases)
         // Serverless: the API must not send more at once than the endpoint accepts.
         let serverless = text.replacingOccurrences(of: "\"mode\": \"instance\"", with: "\"mode\": \"serverless\"")
             .replacingOccurrences(of: "\"enabled\": true", with: "\"enabled\": false")

@@ -10,6 +10,25 @@ final class PipelineConfigTests: XCTestCase {
         defaultText = try String(contentsOfFile: PipelineTemplateTests.configPath, encoding: .utf8)
     }
 
+    /// One broken field per case, each in a copy of the default config: rejected with an issue on `field` whose rule
+    /// contains `rule` and that points at a line; with `namingTheValue`, the issue also names the value (except on
+    /// the fields listed, whose problem is a missing or extra key).
+    func assertEachRejected(_ cases: [(old: String, new: String, field: String, rule: String)], namingTheValue: Bool = false,
+                            except valueless: Set<String> = [], file: StaticString = #filePath, line: UInt = #line) {
+        for testCase in cases {
+            guard let error = decode(replacing: testCase.old, with: testCase.new, file: file, line: line) else {
+                XCTFail("\(testCase.field): \(testCase.new) was accepted", file: file, line: line)
+                continue
+            }
+            let matching = error.issues.filter { $0.field == testCase.field && $0.rule.contains(testCase.rule) }
+            XCTAssertFalse(matching.isEmpty, "\(testCase.field): expected a rule containing \"\(testCase.rule)\", got \(error)", file: file, line: line)
+            XCTAssertNotNil(matching.first?.line, "\(testCase.field): the issue points at a line", file: file, line: line)
+            if namingTheValue, !valueless.contains(testCase.field) {
+                XCTAssertTrue(matching.contains { !$0.value.isEmpty }, "\(testCase.field): the issue names the value", file: file, line: line)
+            }
+        }
+    }
+
     func decode(replacing old: String, with new: String, file: StaticString = #filePath, line: UInt = #line) -> ConfigError? {
         XCTAssertTrue(defaultText.contains(old), "default config has no \(old)", file: file, line: line)
         do {
@@ -119,15 +138,7 @@ final class PipelineConfigTests: XCTestCase {
             ("\"reportsPrefix\": \"monitoring/data-quality/\"", "\"reportsPrefix\": \"reports\"", "monitoring.reportsPrefix", "ending with /"),
             ("\"reportsPrefix\": \"monitoring/data-quality/\"", "\"reportsPrefix\": \"monitoring/data-quality/\", \"schedule\": \"hourly\"", "monitoring.schedule", "unknown key"),
         ]
-        for testCase in cases {
-            guard let error = decode(replacing: testCase.old, with: testCase.new) else {
-                XCTFail("\(testCase.field): \(testCase.new) was accepted")
-                continue
-            }
-            let matching = error.issues.filter { $0.field == testCase.field && $0.rule.contains(testCase.rule) }
-            XCTAssertFalse(matching.isEmpty, "\(testCase.field): expected rule containing \"\(testCase.rule)\", got \(error)")
-            XCTAssertNotNil(matching.first?.line, "\(testCase.field): the issue points at a line")
-        }
+        assertEachRejected(cases)
     }
 
     func testAllProblemsReportedTogetherWithPositions() throws {
