@@ -59,7 +59,8 @@ public enum AWSError: Error, CustomStringConvertible {
         }
     }
 
-    static let throttlingCodes: Set<String> = [
+    /// The error codes AWS services answer when they throttle (retried like 5xx).
+    public static let throttlingCodes: Set<String> = [
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
         "RequestLimitExceeded", "TooManyUpdates", "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled",
     ]
@@ -171,18 +172,11 @@ public final class AWSClient {
     }
 
     /// The text of the first `<name>…</name>` in an XML body (moto answers JSON services in XML).
-    /// A byte search, not `String.split(separator: String)`: that one comes from _StringProcessing, ~0.9 MB of the static binary.
+    /// A byte search (`Text`), not `String.split(separator: String)`: that one comes from _StringProcessing, ~0.9 MB of the static binary.
     public static func xmlElement(_ name: String, in body: [UInt8]) -> String? {
-        func find(_ needle: [UInt8], from start: Int) -> Int? {
-            var index = start
-            while index + needle.count <= body.count {
-                if body[index..<index + needle.count].elementsEqual(needle) { return index }
-                index += 1
-            }
-            return nil
-        }
         let open = Array("<\(name)>".utf8)
-        guard let start = find(open, from: 0).map({ $0 + open.count }), let end = find(Array("</\(name)>".utf8), from: start) else { return nil }
+        guard let start = Text.firstIndex(of: open, in: body).map({ $0 + open.count }),
+              let end = Text.firstIndex(of: Array("</\(name)>".utf8), in: body, from: start) else { return nil }
         return String(decoding: body[start..<end], as: UTF8.self)
     }
 

@@ -54,11 +54,18 @@ public struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum Text {
     /// True when `needle` occurs in `haystack` (bytewise, UTF-8).
     public static func contains(_ haystack: String, _ needle: String) -> Bool {
-        let h = Array(haystack.utf8), n = Array(needle.utf8)
-        if n.isEmpty { return true }
-        guard h.count >= n.count else { return false }
-        for start in 0...(h.count - n.count) where h[start] == n[0] && h[start..<start + n.count].elementsEqual(n) { return true }
-        return false
+        firstIndex(of: Array(needle.utf8), in: Array(haystack.utf8)) != nil
+    }
+
+    /// Where `needle` first occurs in `haystack` at or after `start` (an empty needle occurs at `start`).
+    public static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
+        guard !needle.isEmpty else { return start <= haystack.count ? start : nil }
+        var index = start
+        while index + needle.count <= haystack.count {
+            if haystack[index] == needle[0], haystack[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 }
 

@@ -54,11 +54,8 @@ struct APIError: Error, Equatable {
         APIError(413, "PayloadTooLarge", "the body is \(size) bytes or more; at most \(limit) bytes (64 KiB) are accepted", field: "body")
     }
 
-    /// Error codes AWS uses for throttling (AWSCore retries the same ones), plus the runtime's "model not ready".
-    static let throttlingCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
-        "RequestLimitExceeded", "SlowDown", "RequestThrottled", "ModelNotReadyException",
-    ]
+    /// The codes AWSCore retries as throttling, plus the runtime's "model not ready".
+    static let throttlingCodes = AWSError.throttlingCodes.union(["ModelNotReadyException"])
 
     /// Seconds a client should wait before retrying each kind of 503.
     static let retryAfterThrottled = "1"
@@ -87,8 +84,8 @@ struct APIError: Error, Equatable {
             }
             // InvokeEndpoint: "Endpoint X of account Y not found."; DescribeEndpoint: "Could not find endpoint ...".
             if code == "ValidationError" || code == "ValidationException" {
-                let lower = Array(message.lowercased().utf8)
-                if ["not found", "could not find", "not in service", "status"].contains(where: { lower.containsBytes(of: $0) }) {
+                let lower = message.lowercased()
+                if ["not found", "could not find", "not in service", "status"].contains(where: { Text.contains(lower, $0) }) {
                     return endpointNotDeployed(endpoint, message)
                 }
             }
@@ -108,18 +105,5 @@ struct APIError: Error, Equatable {
             failure.logDetail = what
             return failure
         }
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Whether `text`'s UTF-8 bytes occur in these bytes. A byte search: `String.contains(String)` comes from
-    /// _StringProcessing, about 1.4 MB of the static binary.
-    func containsBytes(of text: String) -> Bool {
-        let needle = Array(text.utf8)
-        guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
-        for start in 0...(count - needle.count) where self[start] == needle[0] && self[start..<start + needle.count].elementsEqual(needle) {
-            return true
-        }
-        return false
     }
 }

@@ -100,7 +100,11 @@ final class AWSRegistryBackend: RegistryBackend {
         let (client, pathPrefix) = s3(bucket: bucket)
         let response = try client.send(method: "GET", path: pathPrefix.isEmpty ? "/" : pathPrefix,
                                        query: [("delimiter", "/"), ("list-type", "2"), ("prefix", prefix)], headers: [], body: [], deadline: deadline)
-        return S3ListParsing.objects(in: response.body)
+        do {
+            return try S3ListParsing.objects(in: response.body)
+        } catch {
+            throw .service(status: response.status, code: "MalformedResponse", message: "ListObjectsV2 answered with invalid XML: \(error)")
+        }
     }
 
     func createModelPackage(_ request: JSON, deadline: Double) throws(AWSError) -> String {
@@ -142,58 +146,12 @@ final class AWSRegistryBackend: RegistryBackend {
     }
 }
 
-/// The `<Contents>` of a ListObjectsV2 answer (XML), without an XML parser: keys and ETags in document order.
+/// The `<Contents>` of a ListObjectsV2 answer: keys and ETags in document order (entities and character references
+/// decoded by AWSCore's XML reader).
 enum S3ListParsing {
-    static func objects(in body: [UInt8]) -> [ListedObject] {
-        var result: [ListedObject] = []
-        var rest = body[...]
-        while let contents = element("Contents", in: rest) {
-            let inner = Array(contents.inner)
-            if let key = text(of: "Key", in: inner) {
-                result.append(ListedObject(key: key, eTag: text(of: "ETag", in: inner) ?? ""))
-            }
-            rest = rest[contents.end...]
+    static func objects(in body: [UInt8]) throws(XMLError) -> [ListedObject] {
+        try XMLNode.parse(body).children("Contents").compactMap { contents in
+            contents.text(of: "Key").map { ListedObject(key: $0, eTag: contents.text(of: "ETag") ?? "") }
         }
-        return result
-    }
-
-    private static func text(of name: String, in body: [UInt8]) -> String? {
-        element(name, in: body[...]).map { unescape(String(decoding: $0.inner, as: UTF8.self)) }
-    }
-
-    private static func element(_ name: String, in body: ArraySlice<UInt8>) -> (inner: ArraySlice<UInt8>, end: Int)? {
-        let open = Array("<\(name)>".utf8), close = Array("</\(name)>".utf8)
-        guard let start = find(open, in: body, from: body.startIndex),
-              let stop = find(close, in: body, from: start + open.count) else { return nil }
-        return (body[(start + open.count)..<stop], stop + close.count)
-    }
-
-    private static func find(_ needle: [UInt8], in body: ArraySlice<UInt8>, from: Int) -> Int? {
-        var index = from
-        while index + needle.count <= body.endIndex {
-            if body[index..<index + needle.count].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
-    }
-
-    /// The five predefined XML entities (S3 escapes `&`, `<`, `>`, `"` and `'` in keys and ETags).
-    static func unescape(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
-        var out = ""
-        var index = text.startIndex
-        let entities: [(String, String)] = [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&#34;", "\"")]
-        outer: while index < text.endIndex {
-            if text[index] == "&" {
-                for (entity, character) in entities where text[index...].hasPrefix(entity) {
-                    out += character
-                    index = text.index(index, offsetBy: entity.count)
-                    continue outer
-                }
-            }
-            out.append(text[index])
-            index = text.index(after: index)
-        }
-        return out
     }
 }

@@ -39,6 +39,10 @@ final class XMLAndCloudFormationTests: XCTestCase {
         XCTAssertFalse(Text.contains("does not", "does not exist"))
         XCTAssertTrue(Text.contains("abc", ""))
         XCTAssertTrue(Text.contains("modèle ok", "è"))
+        XCTAssertEqual(Text.firstIndex(of: Array("ab".utf8), in: Array("xabab".utf8)), 1)
+        XCTAssertEqual(Text.firstIndex(of: Array("ab".utf8), in: Array("xabab".utf8), from: 2), 3)
+        XCTAssertNil(Text.firstIndex(of: Array("ab".utf8), in: Array("xabab".utf8), from: 4))
+        XCTAssertEqual(Text.firstIndex(of: [], in: Array("x".utf8), from: 1), 1)
     }
 
     func testDescribeStacksAnswerAsAWSWritesIt() throws {

@@ -368,9 +368,11 @@ final class ModelRegistryTests: XCTestCase {
         XCTAssertTrue(settings.rule.higherIsBetter)
     }
 
-    func testListObjectsXML() {
-        let xml = #"<ListBucketResult><Name>b</Name><Contents><Key>models/v1/a&amp;b.tar.gz</Key><ETag>&quot;abc&quot;</ETag></Contents><Contents><Key>models/v1/metrics.json</Key><ETag>"d"</ETag></Contents><CommonPrefixes><Prefix>models/v1/x/</Prefix></CommonPrefixes></ListBucketResult>"#
-        XCTAssertEqual(S3ListParsing.objects(in: Array(xml.utf8)), [ListedObject(key: "models/v1/a&b.tar.gz", eTag: "\"abc\""),
-                                                                     ListedObject(key: "models/v1/metrics.json", eTag: "\"d\"")])
+    func testListObjectsXML() throws {
+        let xml = #"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Contents><Key>models/v1/a&amp;b&#233;.tar.gz</Key><ETag>&quot;abc&quot;</ETag></Contents><Contents><Key>models/v1/metrics.json</Key><ETag>"d"</ETag></Contents><Contents><ETag>"no key"</ETag></Contents><CommonPrefixes><Prefix>models/v1/x/</Prefix></CommonPrefixes></ListBucketResult>"#
+        XCTAssertEqual(try S3ListParsing.objects(in: Array(xml.utf8)), [ListedObject(key: "models/v1/a&bé.tar.gz", eTag: "\"abc\""),
+                                                                         ListedObject(key: "models/v1/metrics.json", eTag: "\"d\"")])
+        XCTAssertEqual(try S3ListParsing.objects(in: Array("<ListBucketResult/>".utf8)), [])
+        XCTAssertThrowsError(try S3ListParsing.objects(in: Array("<ListBucketResult><Contents>".utf8)))
     }
 }
