@@ -2,14 +2,14 @@ import Foundation
 
 /// The `${Name}` placeholders of an `Fn::Sub` template, in order, and whether a `${` is left unclosed.
 /// `${!` is the escape for a literal `${` (what interpolation writes for `${` in literal text) and names nothing.
-struct SubPlaceholders: Equatable {
-    var names: [String]
-    var unclosed: Bool
+package struct SubPlaceholders: Equatable {
+    package var names: [String]
+    package var unclosed: Bool
 
     /// By bytes when every `$`, `{`, `!` and `}` the scan stops at has ASCII neighbours (or none): each of them is
     /// then a character of its own, so the bytes say what the characters say. Otherwise (a combining mark or
     /// other non-ASCII scalar right next to one) by characters, with Foundation's search, as before the byte scan.
-    init(_ template: String) {
+    package init(_ template: String) {
         self = Self.byBytes(template) ?? Self.byCharacters(template)
     }
 

@@ -93,8 +93,6 @@ public enum TemplateDirectory {
     }
 
     /// Template files in the directory that synth owns: `*.template.json` and the manifest.
-    static func ownedFiles(in directory: URL) -> [String] { ownedFiles(inDirectoryAt: directory.path) }
-
     private static func ownedFiles(inDirectoryAt path: String) -> [String] {
         guard let stream = opendir(path) else { return [] }
         defer { closedir(stream) }
@@ -210,7 +208,7 @@ public enum TemplateDirectory {
 }
 
 /// Files read and written with the C library: no Foundation URL or FileManager on the synthesis path.
-enum FileContents {
+package enum FileContents {
     enum Comparison { case same, different, missing }
 
     /// Whether the regular file at `path` holds exactly `text` (`missing` when there is no such file).
@@ -245,18 +243,24 @@ enum FileContents {
     static func write(_ text: String, toPath path: String) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { return false }
+        let written = writeAll(text, to: descriptor)
+        return close(descriptor) == 0 && written
+    }
+
+    /// Writes every byte of `text` to `descriptor` (retrying short writes and EINTR); false on an error.
+    package static func writeAll(_ text: String, to descriptor: Int32) -> Bool {
         var text = text
-        let written = text.withUTF8 { bytes -> Bool in
+        return text.withUTF8 { bytes -> Bool in
+            guard let base = bytes.baseAddress else { return true }
             var offset = 0
             while offset < bytes.count {
-                let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                let count = Glibc.write(descriptor, base + offset, bytes.count - offset)
                 if count < 0, errno == EINTR { continue }
                 guard count > 0 else { return false }
                 offset += count
             }
             return true
         }
-        return close(descriptor) == 0 && written
     }
 
     /// nil when nothing is at `path`.

@@ -265,10 +265,10 @@ struct Synthesizer {
             if !d.isFinite { report.error(owner, property: property, value: String(d), rule: "numbers must be finite") }
             return value
         case .array(let items):
-            // A literal subtree (no intrinsic, every number finite) resolves to itself: no new tree, no property paths.
-            return Self.resolvingMembers(items, keep: Self.resolvesToItself, resolve: { child($1, "[\($0)]") }).map { .array($0) } ?? value
+            // A literal subtree (`isFiniteLiteral`) resolves to itself: no new tree, no property paths.
+            return Self.resolvingMembers(items, keep: { $0.isFiniteLiteral }, resolve: { child($1, "[\($0)]") }).map { .array($0) } ?? value
         case .object(let members):
-            return Self.resolvingMembers(members, keep: { Self.resolvesToItself($0.1) }, resolve: { ($1.0, child($1.1, $1.0)) })
+            return Self.resolvingMembers(members, keep: { $0.1.isFiniteLiteral }, resolve: { ($1.0, child($1.1, $1.0)) })
                 .map { .object($0) } ?? value
         case .pseudo(let pseudo):
             return ["Ref": .string(pseudo.rawValue)]
@@ -344,18 +344,6 @@ struct Synthesizer {
             resolved!.append(resolve(index, member))
         }
         return resolved
-    }
-
-    /// Whether `resolve` would return the value unchanged and report nothing: JSON literals all the way down
-    /// with finite numbers.
-    static func resolvesToItself(_ value: TemplateValue) -> Bool {
-        switch value {
-        case .string, .integer, .bool, .null: return true
-        case .double(let d): return d.isFinite
-        case .array(let items): return items.allSatisfy(resolvesToItself)
-        case .object(let members): return members.allSatisfy { resolvesToItself($0.1) }
-        default: return false
-        }
     }
 
     /// `Ref`/`GetAtt` in the same stack, or an import of an export the producer gets.

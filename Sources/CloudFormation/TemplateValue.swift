@@ -37,11 +37,18 @@ public indirect enum TemplateValue {
 
     /// True when the value is a literal all the way down (no intrinsic function anywhere inside),
     /// so synth-time rules can check it. Intrinsics are only known at deploy time.
-    public var isLiteral: Bool {
+    public var isLiteral: Bool { isLiteral(finiteNumbersOnly: false) }
+
+    /// A literal all the way down whose numbers are all finite: what synthesis writes as it is (a NaN or an
+    /// infinity is reported, so such a value is not).
+    var isFiniteLiteral: Bool { isLiteral(finiteNumbersOnly: true) }
+
+    private func isLiteral(finiteNumbersOnly: Bool) -> Bool {
         switch self {
-        case .string, .integer, .double, .bool, .null: return true
-        case .array(let items): return items.allSatisfy(\.isLiteral)
-        case .object(let members): return members.allSatisfy { $0.1.isLiteral }
+        case .string, .integer, .bool, .null: return true
+        case .double(let d): return !finiteNumbersOnly || d.isFinite
+        case .array(let items): return items.allSatisfy { $0.isLiteral(finiteNumbersOnly: finiteNumbersOnly) }
+        case .object(let members): return members.allSatisfy { $0.1.isLiteral(finiteNumbersOnly: finiteNumbersOnly) }
         default: return false
         }
     }

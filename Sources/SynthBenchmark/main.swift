@@ -67,10 +67,9 @@ func measure(_ name: String, output: URL) throws -> Sample {
     let validated = now()
     try TemplateDirectory.write(synthesis, to: output, pruneExtra: true)
     let written = now()
-    var usage = rusage()
-    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    // Peak RSS is the parent's to measure (`wait4`), for the whole process.
     return Sample(buildMs: built - start, validateMs: validated - built, writeMs: written - validated,
-                  bytes: synthesis.files.reduce(0) { $0 + $1.contents.utf8.count }, maxRSSKiB: usage.ru_maxrss,
+                  bytes: synthesis.files.reduce(0) { $0 + $1.contents.utf8.count }, maxRSSKiB: 0,
                   resources: synthesis.stacks.reduce(0) { $0 + $1.resourceCount }, stacks: synthesis.stacks.count)
 }
 
@@ -120,7 +119,7 @@ func runChild(_ name: String, runs: Int) throws -> [Sample] {
         let child = try spawn(executable, ["--child", name, "--output", output.path])
         let fields = child.output.split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines))! }
         samples.append(Sample(buildMs: fields[0], validateMs: fields[1], writeMs: fields[2], bytes: Int(fields[3]),
-                              maxRSSKiB: child.maxRSSKiB, resources: Int(fields[5]), stacks: Int(fields[6]), processMs: child.wallMs))
+                              maxRSSKiB: child.maxRSSKiB, resources: Int(fields[4]), stacks: Int(fields[5]), processMs: child.wallMs))
     }
     return samples
 }
@@ -142,7 +141,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 
 if let child = option("--child") {
     let sample = try measure(child, output: URL(fileURLWithPath: option("--output")!))
-    print(sample.buildMs, sample.validateMs, sample.writeMs, sample.bytes, sample.maxRSSKiB, sample.resources, sample.stacks)
+    print(sample.buildMs, sample.validateMs, sample.writeMs, sample.bytes, sample.resources, sample.stacks)
     exit(0)
 }
 

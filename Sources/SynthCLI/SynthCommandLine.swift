@@ -288,26 +288,11 @@ public struct SynthCommandLine {
         var app: App?
         let status = run(Array(CommandLine.arguments.dropFirst()),
                          out: { print($0) },
-                         err: { Self.writeStandardError($0 + "\n") },
+                         // Unbuffered `write(2)`: Foundation's `FileHandle` costs more to set up than the line costs to write.
+                         err: { _ = FileContents.writeAll($0 + "\n", to: STDERR_FILENO) },
                          color: Self.useColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: Self.noColorEnvironment()),
                          keep: { app = $0 })
         withExtendedLifetime(app) { exit(status) }
-    }
-
-    /// Unbuffered, in one `write` where the kernel takes it (Foundation's `FileHandle` costs more to set up than the
-    /// line costs to write).
-    static func writeStandardError(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let count = write(STDERR_FILENO, base + offset, bytes.count - offset)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { return }
-                offset += count
-            }
-        }
     }
 
     /// `NO_COLOR` alone, read with `getenv`: `ProcessInfo.processInfo.environment` copies every variable into a

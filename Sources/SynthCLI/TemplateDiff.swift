@@ -308,7 +308,7 @@ enum TemplateDiff {
                     let text = inner.stringValue ?? inner[0]?.stringValue ?? ""
                     var variables = Set<String>()
                     if case .object(let map)? = inner[1] { variables = Set(map.map(\.0)) }
-                    for name in subPlaceholders(text) where !variables.contains(name) {
+                    for name in SubPlaceholders(text).names where !variables.contains(name) {
                         let id = String(name.split(separator: ".").first ?? "")
                         if !id.hasPrefix("AWS::") { found.append((id, path)) }
                     }
@@ -324,20 +324,6 @@ enum TemplateDiff {
         }
     }
 
-    /// The `${…}` placeholders of an `Fn::Sub` string, without `${!…}` escapes.
-    static func subPlaceholders(_ text: String) -> [String] {
-        var names: [String] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "${") {
-            let after = rest[open.upperBound...]
-            guard let close = after.firstIndex(of: "}") else { break }
-            let name = String(after[..<close])
-            if !name.hasPrefix("!") { names.append(name) }
-            rest = after[after.index(after: close)...]
-        }
-        return names
-    }
-
     /// A resource that refers to a replaced one gets a new value there at deploy time; if that property is
     /// create-only it is replaced too (a new model replaces the endpoint configuration that names it). Repeats to a fixed point.
     static func propagateReplacements(_ entries: inout [EntryDiff], new: [(String, TemplateValue)]) {
@@ -351,13 +337,14 @@ enum TemplateDiff {
                 references(in: value["Properties"] ?? .object([]), path: "", into: &found)
                 let type = value["Type"]?.stringValue ?? ""
                 for reference in found where replaced.contains(reference.id) {
-                    var index = entries.firstIndex { $0.id == id }
-                    if let existing = index, entries[existing].change == .added { break }
-                    if index == nil {
+                    let position: Int
+                    if let existing = entries.firstIndex(where: { $0.id == id }) {
+                        if entries[existing].change == .added { break }
+                        position = existing
+                    } else {
                         entries.append(EntryDiff(id: id, type: type, change: .modified))
-                        index = entries.count - 1
+                        position = entries.count - 1
                     }
-                    guard let position = index else { continue }
                     if entries[position].changes.contains(where: { $0.path == reference.path }) { continue }
                     let replaces = replaces(type: type, path: reference.path)
                     entries[position].changes.append(PropertyChange(path: reference.path, because: "\(reference.id) is replaced", replaces: replaces))

@@ -144,11 +144,8 @@ enum MatchEngine {
         }
         switch matcher.kind {
         case .literal(let expected):
-            if case .object(let members) = expected {
-                matchObject(members.map { ($0.0, Matcher($0.1)) }, actual, path: path, partial: partial, into: &out)
-            } else if case .array(let items) = expected {
-                matchArray(items.map(Matcher.init), actual, path: path, partial: partial, into: &out)
-            } else if !TemplateJSON.equal(expected, actual) {
+            // Scalars only: `Matcher(_:)` turns objects and arrays into `.object` and `.array`.
+            if !TemplateJSON.equal(expected, actual) {
                 out.append(Mismatch(path: path, message: "expected \(TemplateJSON.compact(expected)), found \(TemplateJSON.compact(actual))"))
             }
         case .object(let members): matchObject(members, actual, path: path, partial: partial, into: &out)
@@ -190,11 +187,12 @@ enum MatchEngine {
                 out.append(Mismatch(path: path, message: "expected a string matching /\(pattern)/, found \(TemplateJSON.compact(actual))"))
                 return
             }
-            guard let regex = try? Regex(pattern) else {
+            // The library's own matcher (ICU's dialect, compiled once per pattern), as schema and config rules use.
+            guard let found = PatternMatcher.firstMatchExists(pattern, in: text) else {
                 out.append(Mismatch(path: path, message: "invalid regular expression /\(pattern)/"))
                 return
             }
-            if (try? regex.firstMatch(in: text)) == nil {
+            if !found {
                 out.append(Mismatch(path: path, message: "expected a string matching /\(pattern)/, found \(TemplateJSON.compact(actual))"))
             }
         case .absent, .anyValue, .not: break

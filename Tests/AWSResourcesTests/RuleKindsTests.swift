@@ -64,7 +64,7 @@ final class RuleKindsTests: XCTestCase {
     func testTaggingThroughTheResource() {
         let stack = Stack(App(), "S")
         let queue = Resource(stack, "Q", SQS.Queue())
-        let taggable: TaggableResource = queue
+        let taggable: any AnyResource = queue
         taggable.addTags([("Project", "p"), ("Project", "q")])
         XCTAssertEqual(queue.properties.tags?.map { $0.value.literal }, ["p"])
         XCTAssertEqual(queue.attrArn.node.debugDescription, queue.getAtt("Arn").node.debugDescription)

@@ -1,8 +1,9 @@
 @testable import CloudFormation
 import XCTest
 
-/// Rules added with `addValidation` run at synth time on any construct, a plain `Stack` included, after the
-/// construct's own checks (so a stack owned by a small type needs no subclass to report a problem).
+/// Rules added with `addValidation` run at synth time on any construct, a plain `Stack` included (every override of
+/// `validate` calls `super` first, so they run before the construct's own checks), so a stack owned by a small type
+/// needs no subclass to report a problem.
 final class AddValidationTests: XCTestCase {
     func testAddedRulesReportWarningsAndErrors() throws {
         let app = App()

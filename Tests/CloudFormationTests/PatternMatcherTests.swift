@@ -14,7 +14,10 @@ final class PatternMatcherTests: XCTestCase {
         for name in try FileManager.default.contentsOfDirectory(atPath: generated.path) where name.hasSuffix(".swift") {
             sources.append(generated.appendingPathComponent(name))
         }
-        sources.append(root.appendingPathComponent("Sources/Pipeline/ConfigDecoder.swift"))
+        let pipeline = root.appendingPathComponent("Sources/Pipeline")
+        for name in try FileManager.default.contentsOfDirectory(atPath: pipeline.path) where name.hasSuffix(".swift") {
+            sources.append(pipeline.appendingPathComponent(name))
+        }
         let literal = try NSRegularExpression(pattern: #"(?:pattern: |\.pattern\()"((?:[^"\\]|\\.)*)""#)
         var patterns = Set<String>()
         for url in sources {
@@ -23,6 +26,10 @@ final class PatternMatcherTests: XCTestCase {
                 let escaped = String(text[Range(match.range(at: 1), in: text)!])
                 patterns.insert(unescape(escaped))
             }
+        }
+        // Every config file's rules are in (the CORS origin and the baseline URI are not in ConfigDecoder.swift).
+        if !patterns.contains("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([^*]*/)?$") || !patterns.contains(where: { $0.hasPrefix("^(\\*|https?://") }) {
+            XCTFail("config patterns outside ConfigDecoder.swift were not read")
         }
         // The form Parameter uses for a Default against AllowedPattern.
         patterns.insert("^(?:^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$)$")

@@ -143,4 +143,22 @@ import Testing
         }
         #expect(read(directory, "file") == "x")
     }
+
+    /// `mkdir -p` through a file: the error names the directory and the reason, and nothing is created.
+    @Test func cannotCreateTheDirectoryUnderAFile() throws {
+        let directory = try temporaryDirectory()
+        put(directory, "file", "x")
+        let target = directory.appendingPathComponent("file/sub/out").path
+        do {
+            try TemplateDirectory.write(try synthesis(), toDirectoryAt: target, pruneExtra: true)
+            Issue.record("expected the write to fail")
+        } catch let error as TemplateDirectory.WriteError {
+            #expect(error.path == target)
+            #expect(error.description == "cannot write \(target): cannot create the directory (Not a directory)")
+        }
+        #expect(Set(snapshot(directory).keys) == ["file"])
+        // Parents that are missing are made.
+        try TemplateDirectory.write(try synthesis(), toDirectoryAt: directory.appendingPathComponent("a/b/c").path, pruneExtra: true)
+        #expect(read(directory.appendingPathComponent("a/b/c"), "manifest.json") != nil)
+    }
 }

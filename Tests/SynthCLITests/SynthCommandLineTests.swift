@@ -201,6 +201,15 @@ final class SynthCommandLineTests: XCTestCase {
         XCTAssertFalse(TemplateDiff.replaces(path: "PrimaryContainer.ModelDataUrlSuffix", createOnly: nested))
     }
 
+    /// `--diff` follows references through `Fn::Sub` with the synthesizer's own placeholder scan: a `${!` escape is
+    /// literal text, not the start of a name that runs to the next `}`.
+    func testSubReferencesAfterAnEscape() {
+        var found: [(id: String, path: String)] = []
+        let value: TemplateValue = ["Fn::Sub": .array([.string("a ${! b ${Bucket} ${AWS::Region} ${Key.Arn} ${Var}"), ["Var": ["Ref": "Other"]]])]
+        TemplateDiff.references(in: value, path: "P", into: &found)
+        XCTAssertEqual(found.map(\.id), ["Bucket", "Key", "Other"])
+    }
+
     func testDiffColourOnlyWhenAsked() {
         XCTAssertEqual(run([]).status, 0)
         let plain = run(["--diff"], Settings(imageTag: "2.0"))

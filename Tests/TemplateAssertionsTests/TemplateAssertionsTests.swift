@@ -83,6 +83,10 @@ final class TemplateAssertionsTests: XCTestCase {
         try template.hasResourceProperties("AWS::S3::Bucket", ["BucketName": Match.stringLikeRegexp("^data-[a-z]+$")])
         let regexp = try XCTUnwrap(failure { try template.hasResourceProperties("AWS::S3::Bucket", ["BucketName": Match.stringLikeRegexp("^logs")]) })
         XCTAssertTrue(regexp.description.contains("expected a string matching /^logs/, found \"data-bucket\""), regexp.description)
+        let invalid = try XCTUnwrap(failure { try template.hasResourceProperties("AWS::S3::Bucket", ["BucketName": Match.stringLikeRegexp("([")]) })
+        XCTAssertTrue(invalid.description.contains("Properties.BucketName: invalid regular expression /([/"), invalid.description)
+        // ICU's dialect, as the library's schema rules: \p{L} and a search, not a whole-string match.
+        try template.hasResourceProperties("AWS::S3::Bucket", ["BucketName": Match.stringLikeRegexp(#"\p{L}+-bucket$"#)])
         let present = try XCTUnwrap(failure { try template.hasResourceProperties("AWS::S3::Bucket", ["BucketName": Match.absent, "Size": 3]) })
         XCTAssertEqual(present.closest, "Data")
         XCTAssertEqual(present.mismatches.map(\.description), ["Properties.BucketName: expected absent, found \"data-bucket\""])
