@@ -36,6 +36,16 @@ public final class EncryptionKey: Construct {
         role.addToPolicy(PolicyStatement(actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [arn]))
     }
 
+    /// Lets a SageMaker execution role use the key for the volumes and data of what SageMaker runs for it (endpoint
+    /// instances, processing jobs): encrypt and decrypt, `DescribeKey`, and `CreateGrant` only for grants to AWS
+    /// resources, never for a principal of the role's choosing.
+    public func grantSageMakerUse(_ role: Role) {
+        grantEncryptDecrypt(role)
+        role.addToPolicy(PolicyStatement(actions: ["kms:CreateGrant"], resources: [arn],
+                                         conditions: [.init("Bool", "kms:GrantIsForAWSResource", ["true"])]))
+        role.addToPolicy(PolicyStatement(actions: ["kms:DescribeKey"], resources: [arn]))
+    }
+
     /// Lets a role decrypt with this key.
     public func grantDecrypt(_ role: Role) {
         role.addToPolicy(PolicyStatement(actions: ["kms:Decrypt"], resources: [arn]))

@@ -143,13 +143,7 @@ public final class SageMakerEndpoint: Construct, Grantable {
         storedEndpointConfig = Resource(self, "EndpointConfig", config)
         // SageMaker uses the key only for instance volumes and captured data: no KMS permission for a key it never uses.
         let keyUsed: Bool = if case .instances = serving { true } else { dataCapture != nil }
-        if let key, keyUsed {
-            key.grantEncryptDecrypt(role)
-            // SageMaker creates grants on the key for the instances' volumes; only grants for AWS resources, never for a principal of the role's choosing.
-            role.addToPolicy(PolicyStatement(actions: ["kms:CreateGrant"], resources: [key.arn],
-                                             conditions: [.init("Bool", "kms:GrantIsForAWSResource", ["true"])]))
-            role.addToPolicy(PolicyStatement(actions: ["kms:DescribeKey"], resources: [key.arn]))
-        }
+        if let key, keyUsed { key.grantSageMakerUse(role) }
         storedEndpoint = Resource(self, "Endpoint", SageMaker.Endpoint(
             endpointConfigName: endpointConfig.attrEndpointConfigName, endpointName: Value(endpointName),
             retainAllVariantProperties: true,

@@ -133,6 +133,11 @@ enum ConfigDecoder {
         }
         let groupName = object.string("modelPackageGroupName", default: "sentiment-models", [sagemakerName])
         let rollout = decodeEndpointRollout(object.object("rollout"))
+        // The endpoint stack watches two alarms per variant (5XX errors, p90 latency); SageMaker's rollback takes ten.
+        if rollout.autoRollback, variants.count > 5 {
+            object.fail("rollout", "autoRollback with \(variants.count) variants",
+                        "autoRollback watches 2 alarms per variant and SageMaker accepts at most 10: use at most 5 variants or set endpoint.rollout.autoRollback to false")
+        }
         object.finish()
         return .init(name: name, mode: mode, image: image, environment: Dictionary(environment, uniquingKeysWith: { a, _ in a }),
                      networkIsolation: networkIsolation, variants: variants, serverless: serverless,

@@ -2,8 +2,9 @@ import AWSResources
 import CloudFormation
 import Constructs
 
-/// The registrar: the Swift `bootstrap` function that records each uploaded model's S3 URI in SSM,
-/// with its key, log group, dead-letter queue, the alarm topic and its error alarm. Like every pipeline stack, a small
+/// The registrar (the Swift `bootstrap` function that registers each uploaded model and records the S3 URI of the
+/// model to serve in SSM, directly or once the registry approves it) and the rollout of that parameter to the endpoint
+/// stack, with their key, log groups, dead-letter queues, the alarm topic and the error alarms. Like every pipeline stack, a small
 /// type that owns its `Stack` and builds its constructs in the initializer, so they are `let`s, never optionals.
 public struct LambdaStack {
     public let stack: Stack
@@ -18,16 +19,18 @@ public struct LambdaStack {
 
     public init(_ app: App, _ id: String = "LambdaStack", config: PipelineConfig) {
         modelParameter = StringParameter(name: config.modelParameterName)
-        stack = Stack(app, id, description: "Model registrar: S3 upload -> SSM parameter with the newest model's S3 URI")
-        let codeBucket = Parameter<String>(stack, "CodeBucket", description: "S3 bucket holding the registrar's deployment package (ModelRegistrar.zip)",
+        stack = Stack(app, id, description: "Model registrar and rollout: S3 upload -> model registry -> SSM parameter -> endpoint stack update")
+        let codeBucket = Parameter<String>(stack, "CodeBucket", description: "S3 bucket holding the handlers' deployment package (ModelRegistrar.zip: the registrar and the rollout)",
                                            allowedPattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", minLength: 3, maxLength: 63)
         let codeKey = Parameter<String>(stack, "CodeKey", description: "S3 key of the deployment package",
                                         default: "lambda/ModelRegistrar.zip", minLength: 1, maxLength: 1024)
-        key = EncryptionKey(stack, "Key", description: "Encrypts the registrar's logs, environment, dead-letter queue and the alarm topic")
+        key = EncryptionKey(stack, "Key", description: "Encrypts the registrar's and the rollout's logs, environments and dead-letter queues, and the alarm topic")
         let registrar = config.registrar
         function = Function(stack, "ModelRegistrar", handler: "registrar", settings: .init(
             functionName: registrar.functionName,
-            description: "Records the S3 URI of each uploaded model in \(config.modelParameterName)",
+            description: config.registry.enabled
+                ? "Registers each uploaded model in \(config.endpoint.modelPackageGroupName) and records the approved model's S3 URI in \(config.modelParameterName)"
+                : "Records the S3 URI of each uploaded model in \(config.modelParameterName)",
             architecture: registrar.architecture == .arm64 ? .arm64 : .x86_64,
             memoryMiB: registrar.memoryMiB, timeoutSeconds: registrar.timeoutSeconds,
             reservedConcurrency: registrar.reservedConcurrency, logRetentionDays: registrar.logRetentionDays,
@@ -41,7 +44,7 @@ public struct LambdaStack {
             MetricGrants.grantPutMetricData(function, namespace: namespace)
         }
         CheckSuppression.checkov(function.resource, "CKV_AWS_117",
-                                 reason: "The function only calls SSM and CloudWatch APIs; a VPC would add NAT or endpoints and cold-start cost for no isolation gain.")
+                                 reason: "The function only calls AWS APIs (SSM, CloudWatch, and with the registry S3, SageMaker and SNS); a VPC would add NAT or endpoints and cold-start cost for no isolation gain.")
         alarmTopic = Topic(stack, "AlarmTopic", displayName: "Sentiment pipeline alarms", key: key, email: config.alarms.email)
         Alarm(stack, "RegistrarErrorsAlarm", description: "The model registrar failed; check its logs and dead-letter queue",
               metric: Metric(namespace: "AWS/Lambda", name: "Errors", dimensions: [("FunctionName", function.name)], statistic: .sum),

@@ -129,8 +129,7 @@ public struct MonitoringStack {
             ]))
         }
         // Captured data, reports and the job's volume are encrypted with the endpoint's key.
-        key.grantEncryptDecrypt(role)
-        role.addToPolicy(PolicyStatement(actions: ["kms:CreateGrant", "kms:DescribeKey"], resources: [key.arn]))
+        key.grantSageMakerUse(role)
         MetricGrants.grantPutMetricData(role, namespace: "/aws/sagemaker/Endpoints/data-metric")
         role.addToPolicy(PolicyStatement(
             actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],

@@ -19,6 +19,21 @@ extension PipelineConfigTests {
         XCTAssertEqual(try PipelineConfig.decode(#"{"rollout": {"metricsNamespace": null}}"#).rollout.metricsNamespace, nil)
     }
 
+    /// Two rollback alarms per variant, at most ten in SageMaker: more than five variants need autoRollback off.
+    func testAutoRollbackAllowsAtMostFiveVariants() throws {
+        func config(variants: Int, autoRollback: Bool) -> String {
+            let items = (1...variants).map { #"{"name": "V\#($0)", "weight": 1, "instanceType": "ml.m5.large", "initialInstanceCount": 1}"# }
+            return #"{"endpoint": {"variants": [\#(items.joined(separator: ", "))], "rollout": {"autoRollback": \#(autoRollback)}}}"#
+        }
+        XCTAssertEqual(try PipelineConfig.decode(config(variants: 5, autoRollback: true)).endpoint.variants.count, 5)
+        XCTAssertEqual(try PipelineConfig.decode(config(variants: 6, autoRollback: false)).endpoint.variants.count, 6)
+        XCTAssertThrowsError(try PipelineConfig.decode(config(variants: 6, autoRollback: true), file: "test.json")) { error in
+            XCTAssertEqual((error as? ConfigError)?.issues.map(\.description), [
+                "line 1, column 562: endpoint.rollout = autoRollback with 6 variants: autoRollback watches 2 alarms per variant and SageMaker accepts at most 10: use at most 5 variants or set endpoint.rollout.autoRollback to false",
+            ])
+        }
+    }
+
     func testRolloutFieldRules() {
         let cases: [(old: String, new: String, field: String, rule: String)] = [
             ("\"functionName\": \"sentiment-model-rollout\"", "\"functionName\": \"bad name\"", "rollout.functionName", "1 to 64 letters"),

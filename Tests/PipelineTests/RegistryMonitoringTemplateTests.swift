@@ -180,6 +180,14 @@ final class RegistryMonitoringTemplateTests: XCTestCase {
         try Template.expect(try statement(statements, action: "cloudwatch:PutMetricData")["Condition"],
                             matches: ["StringEquals": ["cloudwatch:namespace": "/aws/sagemaker/Endpoints/data-metric"]])
         try Template.expect(role["AssumeRolePolicyDocument"]?["Statement"]?[0]?["Principal"], matches: ["Service": "sagemaker.amazonaws.com"])
+        // The endpoint's key as the endpoint's own role has it: grants only for AWS resources.
+        let key: Matcher = ["Fn::ImportValue": "SentimentEndpointStack:KeyArn"]
+        try Template.expect(try statement(statements, action: ["kms:Decrypt", "kms:GenerateDataKey"]), matches: Match.exact([
+            "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key]))
+        try Template.expect(try statement(statements, action: "kms:CreateGrant"), matches: Match.exact([
+            "Effect": "Allow", "Action": "kms:CreateGrant", "Resource": key, "Condition": ["Bool": ["kms:GrantIsForAWSResource": "true"]]]))
+        try Template.expect(try statement(statements, action: "kms:DescribeKey"), matches: Match.exact([
+            "Effect": "Allow", "Action": "kms:DescribeKey", "Resource": key]))
         for item in statements where item["Resource"]?.stringValue == "*" {
             XCTAssertEqual(item["Action"]?.stringValue, "cloudwatch:PutMetricData", item.debugDescription)
         }

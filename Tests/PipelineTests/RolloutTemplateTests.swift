@@ -213,6 +213,8 @@ final class RolloutTemplateTests: XCTestCase {
              "must be between 600 and 28800"),
             ({ $0.endpoint.rollout.maximumExecutionTimeoutSeconds = 600 }, "DeploymentConfig.BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds",
              "must be longer than the deployment's waits (2 × 300 s + 0 s = 600 s)"),
+            ({ $0.endpoint.variants = (1...6).map { .init(name: "V\($0)", weight: 1, instanceType: "ml.m5.large", initialInstanceCount: 1) } },
+             "DeploymentConfig.AutoRollbackConfiguration.Alarms", "must have at most 10 alarms"),
         ]
         for testCase in cases {
             var bad = config!
