@@ -16,13 +16,11 @@ public final class Role: Construct {
     /// The `AWS::IAM::Role` (set once, in `init`, after the construct exists to be its scope).
     public var resource: Resource<IAM.Role> { storedResource }
     private var storedResource: Resource<IAM.Role>!
-    public private(set) var statements: [PolicyStatement] = []
-    /// Each statement's `scopeKey` (everything but its actions), computed once: comparing rendered keys on every
-    /// `addToPolicy` made building a role quadratic in its statements.
-    private var scopeKeys: [String] = []
-    /// Each statement rendered, kept in step with `statements`: a grant renders only the statement it adds or
-    /// extends, not the whole policy again.
-    private var renderedStatements: [TemplateValue] = []
+    /// The inline policy's statements, in order.
+    public var statements: [PolicyStatement] { entries.map { $0.statement } }
+    /// Each statement with its `scopeKey` (everything but its actions) and its rendered form, both made when the
+    /// statement is added or extended: a grant renders one statement, not the whole policy again.
+    private var entries: [(statement: PolicyStatement, scopeKey: String, rendered: TemplateValue)] = []
     private let policyName: String
 
     /// A role that `service` (for example `lambda.amazonaws.com`) may assume, limited to this account.
@@ -44,24 +42,23 @@ public final class Role: Construct {
     public func addToPolicy(_ statement: PolicyStatement) {
         let rendered = statement.templateValue
         let scope = PolicyStatement.scopeKey(rendered: rendered)
-        if let index = scopeKeys.firstIndex(of: scope) {
-            let missing = statement.actions.filter { !statements[index].actions.contains($0) }
+        if let index = entries.firstIndex(where: { $0.scopeKey == scope }) {
+            let existing = entries[index].statement
+            let missing = statement.actions.filter { !existing.actions.contains($0) }
             if missing.isEmpty { return }
-            if Set(statement.actions).isSuperset(of: statements[index].actions) {
-                statements[index].actions += missing
-                renderedStatements[index] = statements[index].templateValue
+            if Set(statement.actions).isSuperset(of: existing.actions) {
+                entries[index].statement.actions += missing
+                entries[index].rendered = entries[index].statement.templateValue
                 updatePolicy()
                 return
             }
         }
-        statements.append(statement)
-        scopeKeys.append(scope)
-        renderedStatements.append(rendered)
+        entries.append((statement, scope, rendered))
         updatePolicy()
     }
 
     private func updatePolicy() {
-        let document = PolicyDocument.templateValue(statements: renderedStatements)
+        let document = PolicyDocument.templateValue(statements: entries.map { $0.rendered })
         resource.properties.policies = [IAM.Role.Policy(policyDocument: document, policyName: Value(policyName))]
     }
 

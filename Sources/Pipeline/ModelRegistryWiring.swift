@@ -59,8 +59,7 @@ public struct ModelRegistryWiring {
         role.addToPolicy(PolicyStatement(actions: ["sagemaker:ListModelPackages"], resources: ["*"]))
         // The metrics files only (never the archives), and listing only under the model prefix (to find the archive
         // beside a metrics file; it also makes a missing object a 404 instead of a 403).
-        let bucketName: Value<String> = config.modelBucket.name.map { Value($0) }
-            ?? "\(config.modelBucket.namePrefix)-\(Pseudo.accountId)-\(Pseudo.region)"
+        let bucketName = config.modelBucket.bucketName
         let prefix = config.modelBucket.modelPrefix
         role.addToPolicy(PolicyStatement(actions: ["s3:GetObject"], resources: [
             "arn:\(Pseudo.partition):s3:::\(bucketName)/\(prefix)*/\(registry.metricsFileName)",

@@ -12,11 +12,6 @@ enum RolloutNames {
     static func endpointStackArn(_ config: PipelineConfig) -> Value<String> {
         "arn:\(Pseudo.partition):cloudformation:\(Pseudo.region):\(Pseudo.accountId):stack/\(config.rollout.endpointStackName)/*"
     }
-
-    /// The model bucket's name, as S3Stack names it.
-    static func modelBucketName(_ config: PipelineConfig) -> Value<String> {
-        config.modelBucket.name.map { Value($0) } ?? "\(config.modelBucket.namePrefix)-\(Pseudo.accountId)-\(Pseudo.region)"
-    }
 }
 
 /// The automatic rollout in LambdaStack: the rollout function (same package as the registrar, `_HANDLER=rollout`,
@@ -32,7 +27,6 @@ public struct ModelRolloutResources {
     public let permission: Resource<Lambda.Permission>
     public let stackStatusRule: Resource<Events.Rule>
     public let queuePolicy: Resource<SQS.QueuePolicy>
-    public let topicPolicy: Resource<SNS.TopicPolicy>
 
     init(_ scope: Construct, _ id: String, config: PipelineConfig, code: Function.Code, key: EncryptionKey, alarmTopic: Topic,
          modelParameter: StringParameter) {
@@ -50,7 +44,7 @@ public struct ModelRolloutResources {
             code: code, key: key)
         function.addEnvironment("ENDPOINT_STACK_NAME", Value(stackName))
         function.addEnvironment("SSM_PARAMETER_NAME", Value(config.modelParameterName))
-        function.addEnvironment("MODEL_BUCKET", RolloutNames.modelBucketName(config))
+        function.addEnvironment("MODEL_BUCKET", config.modelBucket.bucketName)
         function.addEnvironment("MODEL_PREFIX", Value(config.modelBucket.modelPrefix))
         function.addEnvironment("MODEL_SUFFIX", Value(config.modelBucket.modelSuffix))
         function.addEnvironment("ALARM_TOPIC_ARN", alarmTopic.arn)
@@ -114,12 +108,7 @@ public struct ModelRolloutResources {
                 resources: [deadLetterQueue.arn],
                 conditions: [.init("ArnEquals", "aws:SourceArn", [trigger.attrArn, stackStatusRule.attrArn])])]).templateValue,
             queues: [deadLetterQueue.resource.ref]))
-        // The topic's one policy (other rules add their own statements to it).
-        alarmTopic.addToResourcePolicy(PolicyStatement(sid: "AllowCloudWatchAlarms", principals: [.service("cloudwatch.amazonaws.com")], actions: ["sns:Publish"],
-                                                       resources: [alarmTopic.arn], conditions: [.init("StringEquals", "aws:SourceAccount", [Pseudo.accountId])]))
-        alarmTopic.addToResourcePolicy(PolicyStatement(sid: "AllowEndpointStackStatus", principals: [.service("events.amazonaws.com")], actions: ["sns:Publish"],
-                                                       resources: [alarmTopic.arn], conditions: [.init("ArnEquals", "aws:SourceArn", [stackStatusRule.attrArn])]))
-        topicPolicy = alarmTopic.policy!  // made by the first addToResourcePolicy
+        alarmTopic.allowEventBridge(rule: stackStatusRule, sid: "AllowEndpointStackStatus")
         let guardrails = config.endpoint.rollout
         if config.rollout.timeoutSeconds < guardrails.maximumExecutionTimeoutSeconds {
             let path = function.resource.path

@@ -12,7 +12,7 @@ public struct S3Stack {
     public init(_ app: App, _ id: String = "S3Stack", lambdaStack: LambdaStack, config: PipelineConfig) {
         stack = Stack(app, id, description: "Model bucket: uploads of model archives invoke the registrar")
         let settings = config.modelBucket
-        let name: Value<String> = settings.name.map { Value($0) } ?? "\(settings.namePrefix)-\(Pseudo.accountId)-\(Pseudo.region)"
+        let name = settings.bucketName
         let logsName: Value<String> = settings.name.map { Value("\($0)-logs") }
             ?? "\(settings.namePrefix)-logs-\(Pseudo.accountId)-\(Pseudo.region)"
         accessLogs = Bucket(stack, "AccessLogBucket", name: logsName, purpose: .accessLogs,
@@ -29,4 +29,11 @@ public struct S3Stack {
         Output(stack, "ModelBucketName", value: bucket.name, description: "Upload model archives here, under \(settings.modelPrefix.isEmpty ? "any prefix" : settings.modelPrefix)")
         Tagging.apply(config.tags, to: stack)
     }
+}
+
+extension PipelineConfig.ModelBucket {
+    /// The model bucket's name: the configured one, or `<namePrefix>-<account>-<region>`. One place, because
+    /// S3Stack creates the bucket while LambdaStack's grants and the rollout's settings name it (a mismatch would
+    /// only show at run time, as access denied).
+    var bucketName: Value<String> { name.map { Value($0) } ?? "\(namePrefix)-\(Pseudo.accountId)-\(Pseudo.region)" }
 }
