@@ -1,4 +1,4 @@
-/// A small, Foundation-free reader for the XML answers of query-protocol services (CloudFormation, SNS, CloudWatch):
+/// A small, Foundation-free reader for AWS's XML answers (CloudFormation's query protocol, S3's ListObjectsV2):
 /// elements, attributes skipped, text with the five predefined entities and numeric character references decoded,
 /// the `<?xml …?>` declaration, comments and CDATA handled. Not a validating parser: enough for AWS answers.
 public struct XMLNode: Sendable, Equatable {

@@ -36,6 +36,9 @@ public struct HandlerError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(type): \(message)" }
+
+    /// The function's configuration (its environment) is wrong: Lambda's own type for it, so the error says where to look.
+    public static func configuration(_ message: String) -> HandlerError { HandlerError(type: "Runtime.ConfigurationError", message: message) }
 }
 
 /// An event handler: raw event bytes in, response bytes out. Errors become `/error` posts, never the end of the loop.

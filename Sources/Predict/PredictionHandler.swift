@@ -23,13 +23,12 @@ struct PredictSettings: Equatable {
 
     init(environment: [String: String]) throws(HandlerError) {
         guard let name = environment["ENDPOINT_NAME"], !name.isEmpty else {
-            throw HandlerError(type: "Runtime.ConfigurationError", message: "ENDPOINT_NAME is not set; it names the SageMaker endpoint the API invokes")
+            throw HandlerError.configuration("ENDPOINT_NAME is not set; it names the SageMaker endpoint the API invokes")
         }
         func limit(_ variable: String, default value: Int, _ range: ClosedRange<Int>) throws(HandlerError) -> Int {
             guard let text = environment[variable], !text.isEmpty else { return value }
             guard let number = Int(text), range.contains(number) else {
-                throw HandlerError(type: "Runtime.ConfigurationError",
-                                   message: "\(variable) = \"\(text)\": must be a whole number between \(range.lowerBound) and \(range.upperBound)")
+                throw HandlerError.configuration("\(variable) = \"\(text)\": must be a whole number between \(range.lowerBound) and \(range.upperBound)")
             }
             return number
         }
@@ -60,7 +59,7 @@ public struct PredictionHandler: LambdaHandler {
         let settings = try PredictSettings(environment: environment)
         let aws: AWSEnvironment
         do { aws = try AWSEnvironment(variables: environment) } catch {
-            throw HandlerError(type: "Runtime.ConfigurationError", message: error.description)
+            throw HandlerError.configuration(error.description)
         }
         let service = AWSSageMakerEndpointService(runtime: aws.client(for: .sageMakerRuntime, retry: retry), api: aws.client(for: .sageMaker, retry: retry))
         log("prediction API ready: endpoint \(settings.endpointName) at \(aws.endpoint(for: .sageMakerRuntime)), at most \(settings.maxItems) texts of \(settings.maxChars) characters, \(PredictSettings.maxBodyBytes) bytes")

@@ -15,7 +15,7 @@ struct RegistrySettings: Equatable {
     /// nil when `MODEL_PACKAGE_GROUP` is unset or empty (no registry: an upload goes straight to SSM).
     static func from(environment: [String: String]) throws(HandlerError) -> RegistrySettings? {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        func invalid(_ message: String) -> HandlerError { HandlerError(type: "Runtime.ConfigurationError", message: message) }
+        func invalid(_ message: String) -> HandlerError { HandlerError.configuration(message) }
         func flag(_ name: String, default fallback: Bool) throws(HandlerError) -> Bool {
             guard let text = value(name) else { return fallback }
             guard text == "true" || text == "false" else { throw invalid("\(name) must be true or false, not \"\(text)\"") }

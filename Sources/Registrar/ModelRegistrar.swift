@@ -39,23 +39,20 @@ struct RegistrarSettings: Equatable {
     var parameterName: String
     var suffix: String
     var metricsNamespace: String?
-    var region: String
 
     init(environment: [String: String]) throws(HandlerError) {
         guard let name = environment["SSM_PARAMETER_NAME"], !name.isEmpty else {
-            throw HandlerError(type: "Runtime.ConfigurationError", message: "SSM_PARAMETER_NAME is not set; it names the SSM parameter that receives the model's S3 URI")
-        }
-        guard let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"], !region.isEmpty else {
-            throw HandlerError(type: "Runtime.ConfigurationError", message: "AWS_REGION is not set")
+            throw HandlerError.configuration("SSM_PARAMETER_NAME is not set; it names the SSM parameter that receives the model's S3 URI")
         }
         parameterName = name
         suffix = environment["MODEL_SUFFIX"].flatMap { $0.isEmpty ? nil : $0 } ?? ".tar.gz"
         metricsNamespace = environment["METRICS_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 }
-        self.region = region
     }
 }
 
-/// S3 event → the newest matching object's URI in SSM (+ a metric).
+/// An S3 event → the newest matching object's URI in SSM (+ a metric); with the registry, the upload becomes a model
+/// package version first, and only an approved version (automatically, by its metrics, or by a person through
+/// EventBridge) is written to SSM.
 public struct RegistrarHandler: LambdaHandler {
     let settings: RegistrarSettings
     let registry: ModelRegistry
@@ -81,7 +78,7 @@ public struct RegistrarHandler: LambdaHandler {
         let settings = try RegistrarSettings(environment: environment)
         let aws: AWSEnvironment
         do { aws = try AWSEnvironment(variables: environment) } catch {
-            throw HandlerError(type: "Runtime.ConfigurationError", message: error.description)
+            throw HandlerError.configuration(error.description)
         }
         let registry = AWSModelRegistry(ssm: SSMClient(client: aws.client(for: .ssm)),
                                         cloudWatch: CloudWatchClient(client: aws.client(for: .cloudWatch)))

@@ -8,7 +8,7 @@ import HTTPClient
 struct StoredObject: Equatable {
     var bytes: [UInt8]
     var eTag: String
-    /// The object is longer than the bytes read (`RegistryBackend.maximumObjectBytes`).
+    /// The object is longer than the bytes read (`maximumObjectBytes`).
     var truncated = false
 }
 

@@ -52,40 +52,28 @@ struct ModelRollout {
         let callDeadline = deadline - 0.2
         let waitUntil = deadline - reserveSeconds
         guard change.name == settings.parameterName else {
-            let reason = "event for parameter \(change.name), not \(settings.parameterName)"
-            log("skipped: \(reason)")
-            return .skipped(reason: reason)
+            return skip("event for parameter \(change.name), not \(settings.parameterName)")
         }
         guard change.operation == "Create" || change.operation == "Update" else {
-            let reason = change.operation == "Delete"
+            return skip(change.operation == "Delete"
                 ? "\(settings.parameterName) was deleted; the endpoint keeps serving its current model"
-                : "operation \(change.operation) does not change the value"
-            log("skipped: \(reason)")
-            return .skipped(reason: reason)
+                : "operation \(change.operation) does not change the value")
         }
         var pause = settings.pollInitialSeconds
         while true {
-            let stack: StackDescription
-            do {
-                guard let found = try aws.describeStack(settings.stackName, deadline: callDeadline) else {
-                    let reason = "nothing to roll out: deploy the endpoint stack first (\(settings.stackName) does not exist)"
-                    log("skipped: \(reason)")
-                    return .skipped(reason: reason)
-                }
-                stack = found
-            } catch {
+            let described: StackDescription?
+            do { described = try aws.describeStack(settings.stackName, deadline: callDeadline) } catch {
                 throw HandlerError(type: "CloudFormation.DescribeStacksFailed", message: "cannot describe \(settings.stackName): \(error)")
             }
-            let uri: String
-            do {
-                guard let value = try aws.parameterValue(settings.parameterName, deadline: callDeadline) else {
-                    let reason = "\(settings.parameterName) does not exist (deleted); the endpoint keeps serving its current model"
-                    log("skipped: \(reason)")
-                    return .skipped(reason: reason)
-                }
-                uri = value
-            } catch {
+            guard let stack = described else {
+                return skip("nothing to roll out: deploy the endpoint stack first (\(settings.stackName) does not exist)")
+            }
+            let value: String?
+            do { value = try aws.parameterValue(settings.parameterName, deadline: callDeadline) } catch {
                 throw HandlerError(type: "SSM.GetParameterFailed", message: "cannot read \(settings.parameterName): \(error)")
+            }
+            guard let uri = value else {
+                return skip("\(settings.parameterName) does not exist (deleted); the endpoint keeps serving its current model")
             }
             guard let current = stack.parameter(settings.templateParameter) else {
                 return report(.refused(uri: uri, reason: "\(settings.stackName) has no template parameter \(settings.templateParameter); it is not the endpoint stack this function rolls out"),
@@ -113,11 +101,11 @@ struct ModelRollout {
                 return report(.refused(uri: uri, reason: "\(settings.stackName) is \(stack.status), which CloudFormation cannot update; repair or re-create it by hand"
                                        + (stack.statusReason.map { " (\($0))" } ?? "")), deadline: callDeadline)
             }
-            return try update(stack, to: uri, deadline: deadline, pause: settings.pollInitialSeconds)
+            return try update(stack, to: uri, deadline: deadline)
         }
     }
 
-    private func update(_ stack: StackDescription, to uri: String, deadline: Double, pause initialPause: Double) throws(HandlerError) -> RolloutOutcome {
+    private func update(_ stack: StackDescription, to uri: String, deadline: Double) throws(HandlerError) -> RolloutOutcome {
         let callDeadline = deadline - 0.2
         let waitUntil = deadline - reserveSeconds
         // Every parameter keeps its value except the model's, which is named again (its SSM parameter's name), so CloudFormation
@@ -137,7 +125,7 @@ struct ModelRollout {
         }
         log("rolling out \(uri): UpdateStack of \(settings.stackName) started")
         metric("ModelRolloutStarted", deadline: callDeadline)
-        var pause = initialPause
+        var pause = settings.pollInitialSeconds
         var status = "UPDATE_IN_PROGRESS"
         var latest = stack
         while true {
@@ -164,6 +152,12 @@ struct ModelRollout {
             }
             return report(.failed(uri: uri, stackStatus: status, reason: failureReason(latest, deadline: callDeadline)), deadline: callDeadline)
         }
+    }
+
+    /// Nothing to roll out, logged with why.
+    private func skip(_ reason: String) -> RolloutOutcome {
+        log("skipped: \(reason)")
+        return .skipped(reason: reason)
     }
 
     /// The stack's status reason and the first resource failures of this update (the oldest is usually the cause).
@@ -233,7 +227,7 @@ public struct RolloutHandler: LambdaHandler {
         let settings = try RolloutSettings(environment: environment)
         let aws: AWSEnvironment
         do { aws = try AWSEnvironment(variables: environment) } catch {
-            throw HandlerError(type: "Runtime.ConfigurationError", message: error.description)
+            throw HandlerError.configuration(error.description)
         }
         let backend = AWSRolloutBackend(cloudFormation: CloudFormationClient(client: aws.client(for: .cloudFormation)),
                                         ssm: SSMClient(client: aws.client(for: .ssm)),

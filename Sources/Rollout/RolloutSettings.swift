@@ -23,7 +23,7 @@ struct RolloutSettings: Equatable {
     init(environment: [String: String]) throws(HandlerError) {
         func required(_ name: String, _ meaning: String) throws(HandlerError) -> String {
             guard let value = environment[name], !value.isEmpty else {
-                throw HandlerError(type: "Runtime.ConfigurationError", message: "\(name) is not set; it names \(meaning)")
+                throw HandlerError.configuration("\(name) is not set; it names \(meaning)")
             }
             return value
         }
@@ -31,7 +31,7 @@ struct RolloutSettings: Equatable {
         func seconds(_ name: String, default value: Double) throws(HandlerError) -> Double {
             guard let text = optional(name) else { return value }
             guard let number = Double(text), number > 0, number <= 300 else {
-                throw HandlerError(type: "Runtime.ConfigurationError", message: "\(name) = \"\(text)\" must be a number of seconds above 0 and at most 300")
+                throw HandlerError.configuration("\(name) = \"\(text)\" must be a number of seconds above 0 and at most 300")
             }
             return number
         }
@@ -46,9 +46,6 @@ struct RolloutSettings: Equatable {
         alarmTopicArn = optional("ALARM_TOPIC_ARN")
         pollInitialSeconds = try seconds("POLL_INITIAL_SECONDS", default: 5)
         pollMaximumSeconds = try seconds("POLL_MAXIMUM_SECONDS", default: 30)
-        guard environment["AWS_REGION"].map({ !$0.isEmpty }) == true || environment["AWS_DEFAULT_REGION"].map({ !$0.isEmpty }) == true else {
-            throw HandlerError(type: "Runtime.ConfigurationError", message: "AWS_REGION is not set")
-        }
     }
 
     /// Why `uri` may not be rolled out, or nil when it may: an `s3://` URI in the model bucket, under the prefix, with the suffix.

@@ -164,5 +164,9 @@ final class RegistrarTests: XCTestCase {
         let settings = try RegistrarSettings(environment: ["SSM_PARAMETER_NAME": "/p", "AWS_REGION": "eu-west-1", "METRICS_NAMESPACE": ""])
         XCTAssertEqual(settings.suffix, ".tar.gz")
         XCTAssertNil(settings.metricsNamespace)
+        // The region is AWSEnvironment's to check, when the handler is made.
+        XCTAssertThrowsError(try RegistrarHandler.make(environment: ["SSM_PARAMETER_NAME": "/p", "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"])) { error in
+            XCTAssertEqual((error as? HandlerError)?.description, "Runtime.ConfigurationError: AWS_REGION is not set")
+        }
     }
 }

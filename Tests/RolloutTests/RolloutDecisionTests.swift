@@ -320,13 +320,22 @@ final class RolloutDecisionTests: XCTestCase {
     }
 
     func testSettings() throws {
-        for missing in ["ENDPOINT_STACK_NAME", "SSM_PARAMETER_NAME", "MODEL_BUCKET", "AWS_REGION"] {
+        for missing in ["ENDPOINT_STACK_NAME", "SSM_PARAMETER_NAME", "MODEL_BUCKET"] {
             var environment = Self.environment
             environment[missing] = nil
             XCTAssertThrowsError(try RolloutSettings(environment: environment), missing) { error in
                 XCTAssertEqual((error as? HandlerError)?.type, "Runtime.ConfigurationError")
                 XCTAssertTrue((error as? HandlerError)?.message.hasPrefix(missing) == true, "\(error)")
             }
+        }
+        // The region and the credentials are AWSEnvironment's to check, when the handler is made.
+        var noRegion = Self.environment.merging(["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret"]) { $1 }
+        noRegion["AWS_REGION"] = nil
+        XCTAssertThrowsError(try RolloutHandler.make(environment: noRegion)) { error in
+            XCTAssertEqual((error as? HandlerError)?.description, "Runtime.ConfigurationError: AWS_REGION is not set")
+        }
+        XCTAssertThrowsError(try RolloutHandler.make(environment: Self.environment)) { error in
+            XCTAssertEqual((error as? HandlerError)?.description, "Runtime.ConfigurationError: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
         }
         XCTAssertThrowsError(try RolloutSettings(environment: Self.environment.merging(["POLL_INITIAL_SECONDS": "0"]) { $1 })) { error in
             XCTAssertTrue("\(error)".contains("POLL_INITIAL_SECONDS = \"0\""))
