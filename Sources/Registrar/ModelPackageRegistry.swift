@@ -290,29 +290,12 @@ struct ModelPackageRegistry {
 
     // MARK: - Helpers
 
-    /// Writes `uri` unless the parameter already holds it: every write is a Parameter Store change (a rollout trigger
-    /// and a version in the parameter's history, which is how a person rolls back), so a repeated event or a retry
-    /// must not add one. When the current value cannot be read, it writes (a write too many is harmless; one too few is not).
     private func write(_ uri: String, id: String, deadline: Double) throws(HandlerError) {
-        do {
-            if try parameter.current(in: parameterName, deadline: deadline) == uri {
-                log("\(id) \(parameterName) already holds \(uri): not written again")
-                return
-            }
-        } catch {
-            log("\(id) warning: cannot read \(parameterName) (\(error)); writing it")
-        }
-        do { try parameter.record(uri: uri, in: parameterName, deadline: deadline) } catch {
-            throw HandlerError(type: "SSM.PutParameterFailed", message: "cannot write \(parameterName): \(error)")
-        }
+        try parameter.write(uri, to: parameterName, id: id, deadline: deadline)
     }
 
-    /// A lost metric or notification must not make the event retry: the version is registered.
     private func count(_ name: String, id: String, deadline: Double) {
-        guard let metricsNamespace else { return }
-        do { try parameter.count(name, namespace: metricsNamespace, deadline: deadline) } catch {
-            log("\(id) warning: metric \(name) not put: \(error)")
-        }
+        parameter.count(name, namespace: metricsNamespace, id: id, deadline: deadline)
     }
 
     private func notify(subject: String, message: String, id: String, deadline: Double) {

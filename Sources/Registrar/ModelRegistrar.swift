@@ -5,11 +5,41 @@ import LambdaRuntime
 /// Where the registrar writes: abstracted so tests can run the handler without AWS.
 protocol ModelRegistry {
     func record(uri: String, in parameter: String, deadline: Double) throws(AWSError)
-    func countRegistration(namespace: String, deadline: Double) throws(AWSError)
     /// A count of 1 for `name` in `namespace` (the registry's outcomes).
     func count(_ name: String, namespace: String, deadline: Double) throws(AWSError)
     /// The parameter's current value; nil when it does not exist.
     func current(in parameter: String, deadline: Double) throws(AWSError) -> String?
+}
+
+extension ModelRegistry {
+    /// Writes `uri` unless the parameter already holds it: every write is a Parameter Store change (a rollout trigger
+    /// and a version in the parameter's history, which is how a person rolls back), so a repeated event (S3 and
+    /// EventBridge deliver at least once) or a retry must not add one. When the current value cannot be read, it
+    /// writes (a write too many is harmless; one too few is not). True when it wrote.
+    @discardableResult
+    func write(_ uri: String, to parameterName: String, id: String, deadline: Double) throws(HandlerError) -> Bool {
+        do {
+            if try current(in: parameterName, deadline: deadline) == uri {
+                log("\(id) \(parameterName) already holds \(uri): not written again")
+                return false
+            }
+        } catch {
+            log("\(id) warning: cannot read \(parameterName) (\(error)); writing it")
+        }
+        do { try record(uri: uri, in: parameterName, deadline: deadline) } catch {
+            throw HandlerError(type: "SSM.PutParameterFailed", message: "cannot write \(parameterName): \(error)")
+        }
+        return true
+    }
+
+    /// A count of 1 for `name`, when metrics are on. A lost metric must not make the event retry: the model is
+    /// registered by then.
+    func count(_ name: String, namespace: String?, id: String, deadline: Double) {
+        guard let namespace else { return }
+        do { try count(name, namespace: namespace, deadline: deadline) } catch {
+            log("\(id) warning: metric \(name) not put: \(error)")
+        }
+    }
 }
 
 /// SSM and CloudWatch through AWSCore.
@@ -23,10 +53,6 @@ struct AWSModelRegistry: ModelRegistry {
 
     func current(in parameter: String, deadline: Double) throws(AWSError) -> String? {
         try ssm.getParameter(name: parameter, deadline: deadline)?.value
-    }
-
-    func countRegistration(namespace: String, deadline: Double) throws(AWSError) {
-        try count("ModelRegistered", namespace: namespace, deadline: deadline)
     }
 
     func count(_ name: String, namespace: String, deadline: Double) throws(AWSError) {
@@ -135,17 +161,9 @@ public struct RegistrarHandler: LambdaHandler {
             }
             return respond(outcome, skipped: objects.count - 1)
         }
-        do {
-            try registry.record(uri: newest.uri, in: settings.parameterName, deadline: deadline)
-        } catch {
-            throw HandlerError(type: "SSM.PutParameterFailed", message: "cannot write \(settings.parameterName): \(error)")
-        }
-        log("\(id) registered \(newest.uri) in \(settings.parameterName)")
-        if let namespace = settings.metricsNamespace {
-            do { try registry.countRegistration(namespace: namespace, deadline: deadline) } catch {
-                // The model is registered; a lost metric must not make S3 retry the event.
-                log("\(id) warning: metric ModelRegistered not put: \(error)")
-            }
+        if try registry.write(newest.uri, to: settings.parameterName, id: id, deadline: deadline) {
+            log("\(id) registered \(newest.uri) in \(settings.parameterName)")
+            registry.count("ModelRegistered", namespace: settings.metricsNamespace, id: id, deadline: deadline)
         }
         return respond(value: newest.uri, skipped: objects.count - 1, reason: nil)
     }

@@ -84,7 +84,7 @@ enum S3EventDecoding {
 
     /// The event's records, or nil for `s3:TestEvent`. A malformed event is an error that says what is wrong.
     ///
-    /// Only the fields the registrar needs are read: `Records[].eventName`, `.eventTime` (optional), `.s3.bucket.name`
+    /// Only the fields the registrar needs are read: `Records[].eventName`, `.eventTime` (optional), `.s3.bucket.name`,
     /// `.s3.object.key` and `.s3.object.eTag` (optional); anything else in the notification is ignored.
     static func objects(in event: [UInt8]) throws(HandlerError) -> [UploadedObject]? {
         func invalid(_ message: String) -> HandlerError { HandlerError(type: "InvalidEvent", message: message) }

@@ -23,13 +23,20 @@ final class FakeAWS: RegistryBackend, @unchecked Sendable {
     /// Runs on every sleep (an upload that lands while the registrar waits).
     var onSleep: (() -> Void)?
     var calls: [String] = []
+    /// An operation's name (`GetObject`, `ListObjectsV2`, `CreateModelPackage`, …) → the error it answers with.
+    var failures: [String: AWSError] = [:]
+
+    private func call(_ operation: String, _ detail: String = "") throws(AWSError) {
+        calls.append(detail.isEmpty ? operation : "\(operation) \(detail)")
+        if let failure = failures[operation] { throw failure }
+    }
 
     func put(_ bucket: String, _ key: String, _ text: String, eTag: String? = nil) {
         objects["\(bucket)/\(key)"] = StoredObject(bytes: Array(text.utf8), eTag: eTag ?? "\"\(text.hashValue)\"")
     }
 
     func getObject(bucket: String, key: String, deadline: Double) throws(AWSError) -> StoredObject? {
-        calls.append("GetObject \(key)")
+        try call("GetObject", key)
         guard var object = objects["\(bucket)/\(key)"] else { return nil }
         if object.bytes.count > maximumObjectBytes {
             object.bytes = Array(object.bytes.prefix(maximumObjectBytes))
@@ -39,7 +46,7 @@ final class FakeAWS: RegistryBackend, @unchecked Sendable {
     }
 
     func listObjects(bucket: String, prefix: String, deadline: Double) throws(AWSError) -> [ListedObject] {
-        calls.append("ListObjectsV2 \(prefix)")
+        try call("ListObjectsV2", prefix)
         return objects.keys.sorted().compactMap { path in
             guard path.hasPrefix("\(bucket)/\(prefix)") else { return nil }
             let key = String(path.dropFirst(bucket.count + 1))
@@ -48,7 +55,7 @@ final class FakeAWS: RegistryBackend, @unchecked Sendable {
     }
 
     func createModelPackage(_ request: JSON, deadline: Double) throws(AWSError) -> String {
-        calls.append("CreateModelPackage")
+        try call("CreateModelPackage")
         let version = packages.count + 1
         let arn = "arn:aws:sagemaker:us-west-2:123456789012:model-package/sentiment-models/\(version)"
         packages.append(Package(arn: arn, version: version, request: request, status: request["ModelApprovalStatus"]?.stringValue ?? "",
@@ -57,7 +64,7 @@ final class FakeAWS: RegistryBackend, @unchecked Sendable {
     }
 
     func updateModelPackage(_ request: JSON, deadline: Double) throws(AWSError) {
-        calls.append("UpdateModelPackage")
+        try call("UpdateModelPackage")
         guard let index = packages.firstIndex(where: { $0.arn == request["ModelPackageArn"]?.stringValue }) else {
             throw .service(status: 400, code: "ValidationException", message: "not found")
         }
@@ -67,14 +74,14 @@ final class FakeAWS: RegistryBackend, @unchecked Sendable {
     }
 
     func listModelPackages(group: String, status: String?, maxResults: Int, deadline: Double) throws(AWSError) -> [PackageSummary] {
-        calls.append("ListModelPackages \(status ?? "any")")
+        try call("ListModelPackages", status ?? "any")
         return packages.reversed().filter { status == nil || $0.status == status }.prefix(maxResults).map {
             PackageSummary(arn: $0.arn, version: $0.version, status: $0.status, description: $0.request["ModelPackageDescription"]?.stringValue ?? "")
         }
     }
 
     func describeModelPackage(arn: String, deadline: Double) throws(AWSError) -> JSON {
-        calls.append("DescribeModelPackage")
+        try call("DescribeModelPackage")
         guard let package = packages.first(where: { $0.arn == arn }) else { throw .service(status: 400, code: "ValidationException", message: "not found") }
         var members = package.request.objectValue!
         members["ModelPackageArn"] = .string(arn)
@@ -86,6 +93,7 @@ final class FakeAWS: RegistryBackend, @unchecked Sendable {
     }
 
     func publish(topicArn: String, subject: String, message: String, deadline: Double) throws(AWSError) {
+        try call("Publish")
         published.append((subject, message))
     }
 
@@ -317,6 +325,49 @@ final class ModelRegistryTests: XCTestCase {
 
     func approval(_ arn: String, status: String = "Approved", group: String = "sentiment-models") -> [UInt8] {
         Array(#"{"version":"0","source":"aws.sagemaker","detail-type":"SageMaker Model Package State Change","detail":{"ModelPackageArn":"\#(arn)","ModelPackageGroupName":"\#(group)","ModelApprovalStatus":"\#(status)"}}"#.utf8)
+    }
+
+    /// A failed AWS call before the version is safely registered is an error (S3 retries the event); one after it
+    /// (the approval note, the notice) is a logged warning, and the upload still counts.
+    func testAWSFailuresAreErrorsBeforeRegistrationAndWarningsAfter() throws {
+        let denied = AWSError.service(status: 400, code: "AccessDeniedException", message: "denied")
+        // The archive's event reads the metrics file beside it; the metrics file's event lists the directory for the archive.
+        for (operation, type, eventKey) in [("GetObject", "S3.GetObjectFailed", "model.tar.gz"), ("ListObjectsV2", "S3.ListObjectsFailed", "metrics.json"),
+                                            ("ListModelPackages", "SageMaker.RegistryReadFailed", "model.tar.gz"),
+                                            ("CreateModelPackage", "SageMaker.CreateModelPackageFailed", "model.tar.gz")] {
+            setUp()
+            aws.put(bucket, "models/v1/metrics.json", metrics(0.85))
+            aws.put(bucket, "models/v1/model.tar.gz", "weights")
+            aws.failures[operation] = denied
+            XCTAssertThrowsError(try handler().handle(event("models/v1/\(eventKey)"), context: context), operation) { error in
+                XCTAssertEqual((error as? HandlerError)?.type, type, "\(operation): \(error)")
+                XCTAssertTrue("\(error)".contains("AccessDeniedException"), "\(error)")
+            }
+            XCTAssertTrue(ssm.writes.isEmpty, "\(operation): nothing deployed")
+        }
+        setUp()
+        ssm.failure = denied
+        XCTAssertThrowsError(try upload("models/v1", metrics: metrics(0.85))) { error in
+            XCTAssertEqual((error as? HandlerError)?.type, "SSM.PutParameterFailed")
+        }
+        for operation in ["UpdateModelPackage", "Publish"] {
+            setUp()
+            aws.failures[operation] = denied
+            try upload("models/v1", metrics: metrics(0.85))
+            XCTAssertEqual(ssm.writes.map(\.1), ["s3://\(bucket)/models/v1/model.tar.gz"], operation)
+        }
+        // The parameter cannot be read: it is written (a second write of the same value is harmless; a lost one is not).
+        setUp()
+        ssm.readFailure = denied
+        try upload("models/v1", metrics: metrics(0.85))
+        XCTAssertEqual(ssm.writes.count, 1)
+        // An approval whose version cannot be described is an error for EventBridge to retry.
+        setUp()
+        try upload("models/v1", metrics: metrics(0.85))
+        aws.failures["DescribeModelPackage"] = denied
+        XCTAssertThrowsError(try handler().handle(approval(aws.packages[0].arn), context: context)) { error in
+            XCTAssertEqual((error as? HandlerError)?.type, "SageMaker.DescribeModelPackageFailed")
+        }
     }
 
     func testApprovingAPendingVersionByHandDeploysIt() throws {

@@ -7,7 +7,6 @@ import XCTest
 /// Records what the handler writes instead of calling AWS.
 final class RecordingRegistry: ModelRegistry, @unchecked Sendable {
     var writes: [(String, String)] = []
-    var metrics: [String] = []
     var failure: AWSError?
 
     func record(uri: String, in parameter: String, deadline: Double) throws(AWSError) {
@@ -15,14 +14,14 @@ final class RecordingRegistry: ModelRegistry, @unchecked Sendable {
         writes.append((parameter, uri))
     }
 
-    func countRegistration(namespace: String, deadline: Double) throws(AWSError) { metrics.append(namespace) }
-
     var counts: [String] = []
     func count(_ name: String, namespace: String, deadline: Double) throws(AWSError) { counts.append(name) }
 
     var reads = 0
+    var readFailure: AWSError?
     func current(in parameter: String, deadline: Double) throws(AWSError) -> String? {
         reads += 1
+        if let readFailure { throw readFailure }
         return writes.last { $0.0 == parameter }?.1
     }
 }
@@ -65,11 +64,21 @@ final class RegistrarTests: XCTestCase {
         let uri = "s3://sentiment-models-123456789012-us-west-2/models/2026-11-22/sentiment v3/model.tar.gz"
         XCTAssertEqual(registry.writes.map(\.0), ["/mlops/model"])
         XCTAssertEqual(registry.writes.map(\.1), [uri])
-        XCTAssertEqual(registry.metrics, ["MLOps/Test"])
+        XCTAssertEqual(registry.counts, ["ModelRegistered"])
         let body = try JSONSerialization.jsonObject(with: Data(response)) as? [String: Any]
         XCTAssertEqual(body?["statusCode"] as? Int, 200)
         XCTAssertEqual(body?["parameter"] as? String, "/mlops/model")
         XCTAssertEqual(body?["value"] as? String, uri)
+        // S3 delivers at least once: the same event again writes nothing (no new parameter version, no rollout).
+        let again = try handler(["METRICS_NAMESPACE": "MLOps/Test"], registry: registry).handle(try fixture("object-created-put.json"), context: context)
+        XCTAssertEqual(registry.writes.count, 1)
+        XCTAssertEqual(registry.counts, ["ModelRegistered"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(again)) as? [String: Any])?["value"] as? String, uri)
+        // Without a namespace, no metric.
+        let quiet = RecordingRegistry()
+        _ = try handler(registry: quiet).handle(try fixture("object-created-put.json"), context: context)
+        XCTAssertEqual(quiet.writes.count, 1)
+        XCTAssertEqual(quiet.counts, [])
     }
 
     func testNewestOfSeveralRecordsWins() throws {
