@@ -12,8 +12,8 @@ final class FakeAWS: RolloutBackend, @unchecked Sendable {
     var describeError: AWSError?
     var parameterError: AWSError?
     var updateAnswer: Result<StackUpdateStart, AWSError> = .success(.started(stackId: "arn:stack/SentimentEndpointStack/1"))
-    /// DescribeStacks answers once UpdateStack was called (the last one repeats).
-    var afterUpdate: [StackDescription] = []
+    /// DescribeStacks answers once UpdateStack was called (the last one repeats): a stack, nil (gone), or an error.
+    var afterUpdate: [Result<StackDescription?, AWSError>] = []
     var events: [StackEvent] = []
     var updates: [(parameters: [(key: String, value: StackParameterValue)], capabilities: [String])] = []
     var metrics: [String] = []
@@ -28,7 +28,7 @@ final class FakeAWS: RolloutBackend, @unchecked Sendable {
     func describeStack(_ name: String, deadline: Double) throws(AWSError) -> StackDescription? {
         describeCount += 1
         if let describeError { throw describeError }
-        if !updates.isEmpty, !afterUpdate.isEmpty { return afterUpdate.count > 1 ? afterUpdate.removeFirst() : afterUpdate[0] }
+        if !updates.isEmpty, !afterUpdate.isEmpty { return try (afterUpdate.count > 1 ? afterUpdate.removeFirst() : afterUpdate[0]).get() }
         return stacks.count > 1 ? stacks.removeFirst() : stacks.first ?? nil
     }
 
@@ -116,7 +116,7 @@ final class RolloutDecisionTests: XCTestCase {
 
     func testUpdatesWithThePreviousTemplateAndOnlyTheModelParameterNamed() throws {
         let aws = FakeAWS(stacks: [stack("UPDATE_COMPLETE", serving: v1)], parameter: v2)
-        aws.afterUpdate = [stack("UPDATE_IN_PROGRESS", serving: v2), stack("UPDATE_COMPLETE", serving: v2)]
+        aws.afterUpdate = [stack("UPDATE_IN_PROGRESS", serving: v2), stack("UPDATE_COMPLETE", serving: v2)].map { .success($0) }
         let clock = FakeClock()
         let response = try run(aws, clock: clock)
         XCTAssertEqual(response["status"] as? String, "succeeded")
@@ -138,7 +138,7 @@ final class RolloutDecisionTests: XCTestCase {
     func testInProgressThenFreeWaitsThenDecidesAgain() throws {
         let aws = FakeAWS(stacks: [stack("UPDATE_IN_PROGRESS", serving: v1), stack("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", serving: v1),
                                    stack("UPDATE_COMPLETE", serving: v1)], parameter: v2)
-        aws.afterUpdate = [stack("UPDATE_COMPLETE", serving: v2)]
+        aws.afterUpdate = [stack("UPDATE_COMPLETE", serving: v2)].map { .success($0) }
         let clock = FakeClock()
         let response = try run(aws, clock: clock)
         XCTAssertEqual(response["status"] as? String, "succeeded")
@@ -169,7 +169,7 @@ final class RolloutDecisionTests: XCTestCase {
         XCTAssertEqual(broken.messages.count, 1)
 
         let recovered = FakeAWS(stacks: [stack("UPDATE_ROLLBACK_COMPLETE", serving: v1)], parameter: v2)
-        recovered.afterUpdate = [stack("UPDATE_COMPLETE", serving: v2)]
+        recovered.afterUpdate = [stack("UPDATE_COMPLETE", serving: v2)].map { .success($0) }
         XCTAssertEqual(try run(recovered)["status"] as? String, "succeeded")
         XCTAssertEqual(recovered.updates.count, 1)
     }
@@ -178,7 +178,7 @@ final class RolloutDecisionTests: XCTestCase {
         let aws = FakeAWS(stacks: [stack("UPDATE_COMPLETE", serving: v1)], parameter: v2)
         var rolledBack = stack("UPDATE_ROLLBACK_COMPLETE", serving: v1)
         rolledBack.statusReason = "The following resource(s) failed to update: [SentimentEndpoint]."
-        aws.afterUpdate = [stack("UPDATE_IN_PROGRESS", serving: v2), stack("UPDATE_ROLLBACK_IN_PROGRESS", serving: v2), rolledBack]
+        aws.afterUpdate = [stack("UPDATE_IN_PROGRESS", serving: v2), stack("UPDATE_ROLLBACK_IN_PROGRESS", serving: v2), rolledBack].map { .success($0) }
         aws.events = [
             .init(logicalId: "SentimentEndpointStack", resourceType: "AWS::CloudFormation::Stack", status: "UPDATE_ROLLBACK_COMPLETE"),
             .init(logicalId: "SentimentEndpoint", resourceType: "AWS::SageMaker::Endpoint", status: "UPDATE_FAILED",
@@ -197,6 +197,22 @@ final class RolloutDecisionTests: XCTestCase {
         let message = try XCTUnwrap(aws.messages.first)
         XCTAssertEqual(message.subject, "Model rollout failed: SentimentEndpointStack")
         XCTAssertTrue(message.message.contains("status: UPDATE_ROLLBACK_COMPLETE") && message.message.contains("Auto rollback"), message.message)
+    }
+
+    /// While it waits on the update: a lost describe is retried after the next pause, a stack that is gone is a
+    /// failure reported with its reason.
+    func testDescribeFailuresAndADeletedStackWhileWaiting() throws {
+        let aws = FakeAWS(stacks: [stack("UPDATE_COMPLETE", serving: v1)], parameter: v2)
+        aws.afterUpdate = [.failure(.service(status: 500, code: "InternalFailure", message: "try again")), .success(stack("UPDATE_COMPLETE", serving: v2))]
+        let recovered = try run(aws)
+        XCTAssertEqual(recovered["status"] as? String, "succeeded", "\(recovered)")
+        let gone = FakeAWS(stacks: [stack("UPDATE_COMPLETE", serving: v1)], parameter: v2)
+        gone.afterUpdate = [.success(stack("UPDATE_IN_PROGRESS", serving: v2)), .success(nil)]
+        let response = try run(gone)
+        XCTAssertEqual(response["status"] as? String, "failed")
+        XCTAssertEqual(response["stackStatus"] as? String, "DELETED")
+        XCTAssertEqual(response["reason"] as? String, "SentimentEndpointStack disappeared during the update")
+        XCTAssertEqual(gone.metrics, ["MLOps/ModelRollout/ModelRolloutStarted", "MLOps/ModelRollout/ModelRolloutFailed"])
     }
 
     func testNoUpdatesToBePerformedIsSuccess() throws {
@@ -238,13 +254,13 @@ final class RolloutDecisionTests: XCTestCase {
         }
         // A key with spaces or + (the registrar decodes them) is fine.
         let aws = FakeAWS(stacks: [stack("UPDATE_COMPLETE", serving: v1)], parameter: "s3://models-bucket/models/sentiment v3+x/model.tar.gz")
-        aws.afterUpdate = [stack("UPDATE_COMPLETE", serving: "s3://models-bucket/models/sentiment v3+x/model.tar.gz")]
+        aws.afterUpdate = [stack("UPDATE_COMPLETE", serving: "s3://models-bucket/models/sentiment v3+x/model.tar.gz")].map { .success($0) }
         XCTAssertEqual(try run(aws)["status"] as? String, "succeeded")
     }
 
     func testStillRunningAtTheDeadlineLeavesTheReportToTheStackStatusRule() throws {
         let aws = FakeAWS(stacks: [stack("UPDATE_COMPLETE", serving: v1)], parameter: v2)
-        aws.afterUpdate = [stack("UPDATE_IN_PROGRESS", serving: v2)]
+        aws.afterUpdate = [stack("UPDATE_IN_PROGRESS", serving: v2)].map { .success($0) }
         let clock = FakeClock()
         let response = try run(aws, clock: clock, seconds: 60)
         XCTAssertEqual(response["status"] as? String, "inProgress")
