@@ -31,7 +31,7 @@ public struct LambdaStack {
             description: config.registry.enabled
                 ? "Registers each uploaded model in \(config.endpoint.modelPackageGroupName) and records the approved model's S3 URI in \(config.modelParameterName)"
                 : "Records the S3 URI of each uploaded model in \(config.modelParameterName)",
-            architecture: registrar.architecture == .arm64 ? .arm64 : .x86_64,
+            architecture: registrar.architecture.function,
             memoryMiB: registrar.memoryMiB, timeoutSeconds: registrar.timeoutSeconds,
             reservedConcurrency: registrar.reservedConcurrency, logRetentionDays: registrar.logRetentionDays,
             maximumRetryAttempts: registrar.maximumRetryAttempts, maximumEventAgeSeconds: registrar.maximumEventAgeSeconds),

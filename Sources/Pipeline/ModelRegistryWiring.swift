@@ -30,11 +30,7 @@ public struct ModelRegistryWiring {
             return
         }
 
-        let image: SageMakerEndpoint.ContainerImage = switch config.endpoint.image {
-        case .deepLearningContainer(let repository, let tag): .deepLearningContainer(repository: repository, tag: tag)
-        case .uri(let uri): .uri(uri)
-        }
-        let uri = image.uri(in: node).uri
+        let uri = config.endpoint.image.container.uri(in: node).uri
         imageUri = uri
         let settings: [(String, Value<String>)] = [
             ("MODEL_PACKAGE_GROUP", Value(groupName)),

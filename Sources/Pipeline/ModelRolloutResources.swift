@@ -36,7 +36,7 @@ public struct ModelRolloutResources {
         function = Function(node, "Function", handler: "rollout", settings: .init(
             functionName: settings.functionName,
             description: "Rolls the model recorded in \(config.modelParameterName) out to \(stackName) (CloudFormation update, previous template)",
-            architecture: config.registrar.architecture == .arm64 ? .arm64 : .x86_64,
+            architecture: config.registrar.architecture.function,
             memoryMiB: settings.memoryMiB, timeoutSeconds: settings.timeoutSeconds,
             // One rollout at a time: two must never race on the stack.
             reservedConcurrency: 1, logRetentionDays: settings.logRetentionDays,
@@ -168,15 +168,6 @@ extension SentimentEndpointStack {
     static func addRolloutGuardrails(to endpoint: SageMakerEndpoint, alarms: [Alarm], config: PipelineConfig) {
         endpoint.role.resource.properties.path = Value(RolloutNames.executionRolePath(config))
         let settings = config.endpoint.rollout
-        let shift: BlueGreenDeployment.TrafficShift = switch settings.strategy {
-        case .canary: .canary(percent: settings.canaryPercent)
-        case .linear: .linear(stepPercent: settings.linearStepPercent)
-        case .allAtOnce: .allAtOnce
-        }
-        endpoint.addDeploymentGuardrails(
-            BlueGreenDeployment(trafficShift: shift, waitIntervalSeconds: settings.waitIntervalSeconds,
-                                terminationWaitSeconds: settings.terminationWaitSeconds,
-                                maximumExecutionTimeoutSeconds: settings.maximumExecutionTimeoutSeconds),
-            rollbackAlarms: settings.autoRollback ? alarms : [])
+        endpoint.addDeploymentGuardrails(settings.deployment, rollbackAlarms: settings.autoRollback ? alarms : [])
     }
 }

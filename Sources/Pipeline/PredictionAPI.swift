@@ -18,7 +18,7 @@ struct PredictionAPI {
             functionName: api.functionName,
             description: "Prediction API: POST /predict and GET /health in front of the SageMaker endpoint \(config.endpoint.name)",
             // The same package as the registrar's, so the same architecture.
-            architecture: config.registrar.architecture == .arm64 ? .arm64 : .x86_64,
+            architecture: config.registrar.architecture.function,
             memoryMiB: api.memoryMiB, timeoutSeconds: api.timeoutSeconds, reservedConcurrency: api.reservedConcurrency,
             logRetentionDays: api.logRetentionDays, invokedAsynchronously: false),
             code: code, key: key)

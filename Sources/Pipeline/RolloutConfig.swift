@@ -1,3 +1,4 @@
+import Constructs
 import Foundation
 
 extension PipelineConfig {
@@ -47,17 +48,24 @@ extension PipelineConfig {
         public static let defaults = EndpointRollout(strategy: .canary, canaryPercent: 10, linearStepPercent: 20, waitIntervalSeconds: 300,
                                                      terminationWaitSeconds: 0, maximumExecutionTimeoutSeconds: 1800, autoRollback: true)
 
-        /// Baking periods of one deployment: canary 2 (canary, then the full fleet), linear one per step, all at once 1.
-        public var bakingPeriods: Int {
-            switch strategy {
-            case .canary: 2
-            case .linear: (100 + linearStepPercent - 1) / max(linearStepPercent, 1)
-            case .allAtOnce: 1
+        /// The blue/green deployment these settings describe: what the endpoint stack gives SageMaker, and what the
+        /// config's own rules count the waits of (one definition of baking periods and waits, the construct's).
+        public var deployment: BlueGreenDeployment {
+            let shift: BlueGreenDeployment.TrafficShift = switch strategy {
+            case .canary: .canary(percent: canaryPercent)
+            case .linear: .linear(stepPercent: linearStepPercent)
+            case .allAtOnce: .allAtOnce
             }
+            return BlueGreenDeployment(trafficShift: shift, waitIntervalSeconds: waitIntervalSeconds,
+                                       terminationWaitSeconds: terminationWaitSeconds,
+                                       maximumExecutionTimeoutSeconds: maximumExecutionTimeoutSeconds)
         }
 
+        /// Baking periods of one deployment: canary 2 (canary, then the full fleet), linear one per step, all at once 1.
+        public var bakingPeriods: Int { deployment.bakingPeriods }
+
         /// Waiting time the deployment spends by design: every baking period plus the termination wait.
-        public var totalWaitSeconds: Int { bakingPeriods * waitIntervalSeconds + terminationWaitSeconds }
+        public var totalWaitSeconds: Int { deployment.totalWaitSeconds }
     }
 }
 

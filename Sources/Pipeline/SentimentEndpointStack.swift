@@ -22,10 +22,7 @@ public struct SentimentEndpointStack {
             in: stack, "ModelDataUrl",
             description: "SSM parameter holding the model archive's S3 URI; CloudFormation reads its current value on every deployment")
         key = EncryptionKey(stack, "Key", description: "Encrypts the endpoint's storage volumes and captured data, and the prediction API's logs and environment")
-        let image: SageMakerEndpoint.ContainerImage = switch settings.image {
-        case .deepLearningContainer(let repository, let tag): .deepLearningContainer(repository: repository, tag: tag)
-        case .uri(let uri): .uri(uri)
-        }
+        let image = settings.image.container
         let serving: SageMakerEndpoint.Serving = switch settings.mode {
         case .instance:
             .instances(settings.variants.map { .init(name: $0.name, weight: $0.weight, instanceType: $0.instanceType, initialInstanceCount: $0.initialInstanceCount) })
