@@ -92,8 +92,8 @@ public enum TemplateDirectory {
         public var description: String { "cannot write \(path): \(reason)" }
     }
 
-    /// Template files in the directory that synth owns: `*.template.json` and the manifest.
-    private static func ownedFiles(inDirectoryAt path: String) -> [String] {
+    /// Template files in the directory that synth owns: `*.template.json` and the manifest, sorted.
+    package static func ownedFiles(inDirectoryAt path: String) -> [String] {
         guard let stream = opendir(path) else { return [] }
         defer { closedir(stream) }
         var names: [String] = []
@@ -264,7 +264,7 @@ package enum FileContents {
     }
 
     /// nil when nothing is at `path`.
-    static func isDirectory(_ path: String) -> Bool? {
+    package static func isDirectory(_ path: String) -> Bool? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         return status.st_mode & S_IFMT == S_IFDIR

@@ -110,8 +110,7 @@ struct DiffReport {
 enum TemplateDiff {
     /// Reads the directory's templates and compares. `includeRemovedStacks`: a full synth, so templates no stack makes are removed stacks.
     static func compare(_ synthesis: Synthesis, with directory: URL, includeRemovedStacks: Bool) throws(DiffError) -> DiffReport {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileContents.isDirectory(directory.path) == true else {
             throw DiffError(description: "cannot diff against \(directory.path): it is not a directory (synthesize once, or pass the directory of the deployed templates)")
         }
         func read(_ file: String) throws(DiffError) -> TemplateValue? {
@@ -130,8 +129,8 @@ enum TemplateDiff {
         }
         if includeRemovedStacks {
             let made = Set(synthesis.stacks.map(\.fileName))
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-                .filter { $0.hasSuffix(".template.json") && !made.contains($0) }.sorted()
+            let names = TemplateDirectory.ownedFiles(inDirectoryAt: directory.path)
+                .filter { $0.hasSuffix(".template.json") && !made.contains($0) }
             for file in names {
                 pairs.append((String(file.dropLast(".template.json".count)), file, try read(file), nil))
             }
