@@ -39,7 +39,7 @@ extension ConfigDecoder {
     static func decodeAPI(_ object: ConfigReader.Object) -> PipelineConfig.API {
         let defaults = PipelineConfig.API.defaults
         let name = object.string("functionName", default: defaults.functionName, [
-            .pattern("^[a-zA-Z0-9_-]{1,64}$", "must be 1 to 64 letters, digits, hyphens or underscores"),
+            ConfigDecoder.lambdaFunctionName,
         ])
         let authType = object.choice("authType", default: defaults.authType)
         var origins: [String] = []

@@ -6,6 +6,17 @@ enum ConfigDecoder {
     static let logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
     static var sagemakerName: Rule<String> { .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", "must be 1 to 63 letters, digits or hyphens, starting and ending with a letter or digit") }
     static let bucketPrefixMaxLength = 63 - "-123456789012-ap-southeast-4".count
+    static var lambdaFunctionName: Rule<String> { .pattern("^[a-zA-Z0-9_-]{1,64}$", "must be 1 to 64 letters, digits, hyphens or underscores") }
+
+    /// A function's `metricsNamespace`: `fallback` when the key is absent, no metrics when it is null.
+    static func metricsNamespace(_ object: ConfigReader.Object, default fallback: String?) -> String? {
+        let given = object.isPresent("metricsNamespace")
+        let namespace = object.optionalString("metricsNamespace", [
+            .length(1...255), .pattern("^[^:]*$", "must not contain ':'"),
+            Rule(text: "must not start with AWS/ (reserved for AWS services)") { !$0.hasPrefix("AWS/") },
+        ])
+        return given ? namespace : fallback
+    }
 
     static func decode(_ root: ConfigReader.Object) -> PipelineConfig {
         let bucket = decodeBucket(root.object("modelBucket"))
@@ -35,7 +46,7 @@ enum ConfigDecoder {
         if endpoint.mode == .serverless, api.reservedConcurrency > endpoint.serverless.maxConcurrency {
             root.reader.report("api.reservedConcurrency", String(api.reservedConcurrency),
                                "must not exceed endpoint.serverless.maxConcurrency (\(endpoint.serverless.maxConcurrency)) in serverless mode: SageMaker would throttle the excess",
-                               at: member("reservedConcurrency", of: root.located("api")) ?? root.located("api"))
+                               at: root.located("api")?["reservedConcurrency"] ?? root.located("api"))
         }
         root.finish()
         var config = PipelineConfig(modelBucket: bucket, registrar: registrar, modelParameterName: parameterName,
@@ -43,12 +54,6 @@ enum ConfigDecoder {
                                     tags: tags.map { (key: $0.0, value: $0.1) }, rollout: rollout)
         config.api = api
         return config
-    }
-
-    /// The value of `key` in an object node, for locating a rule that involves two sections.
-    static func member(_ key: String, of located: LocatedJSON?) -> LocatedJSON? {
-        guard case .object(let members)? = located?.node else { return nil }
-        return members.first { $0.key == key }?.value
     }
 
     static func decodeBucket(_ object: ConfigReader.Object) -> PipelineConfig.ModelBucket {
@@ -77,7 +82,7 @@ enum ConfigDecoder {
 
     static func decodeRegistrar(_ object: ConfigReader.Object) -> PipelineConfig.Registrar {
         let name = object.string("functionName", default: "sentiment-model-registrar", [
-            .pattern("^[a-zA-Z0-9_-]{1,64}$", "must be 1 to 64 letters, digits, hyphens or underscores"),
+            lambdaFunctionName,
         ])
         let architecture = object.choice("architecture", default: PipelineConfig.Architecture.x86_64)
         let memory = object.integer("memoryMiB", default: 256, [.range(128...10240)])
@@ -86,15 +91,11 @@ enum ConfigDecoder {
         let retention = object.integer("logRetentionDays", default: 30, [.oneOf(logRetentionDays)])
         let retries = object.integer("maximumRetryAttempts", default: 2, [.range(0...2)])
         let eventAge = object.integer("maximumEventAgeSeconds", default: 3600, [.range(60...21600)])
-        let namespaceGiven = object.isPresent("metricsNamespace")
-        let namespace = object.optionalString("metricsNamespace", [
-            .length(1...255), .pattern("^[^:]*$", "must not contain ':'"),
-            Rule(text: "must not start with AWS/ (reserved for AWS services)") { !$0.hasPrefix("AWS/") },
-        ])
+        let namespace = metricsNamespace(object, default: "MLOps/ModelRegistry")
         object.finish()
         return .init(functionName: name, architecture: architecture, memoryMiB: memory, timeoutSeconds: timeout,
                      reservedConcurrency: concurrency, logRetentionDays: retention, maximumRetryAttempts: retries,
-                     maximumEventAgeSeconds: eventAge, metricsNamespace: namespaceGiven ? namespace : "MLOps/ModelRegistry")
+                     maximumEventAgeSeconds: eventAge, metricsNamespace: namespace)
     }
 
     static func decodeEndpoint(_ object: ConfigReader.Object) -> PipelineConfig.Endpoint {

@@ -73,7 +73,7 @@ extension ConfigDecoder {
     static func decodeRollout(_ object: ConfigReader.Object) -> PipelineConfig.Rollout {
         let defaults = PipelineConfig.Rollout.defaults
         let name = object.string("functionName", default: defaults.functionName, [
-            .pattern("^[a-zA-Z0-9_-]{1,64}$", "must be 1 to 64 letters, digits, hyphens or underscores"),
+            ConfigDecoder.lambdaFunctionName,
         ])
         let stack = object.string("endpointStackName", default: defaults.endpointStackName, [
             .pattern("^[a-zA-Z][-a-zA-Z0-9]{0,127}$", "must be a CloudFormation stack name: a letter, then up to 127 letters, digits or hyphens"),
@@ -85,15 +85,11 @@ extension ConfigDecoder {
         let retention = object.integer("logRetentionDays", default: defaults.logRetentionDays, [.oneOf(logRetentionDays)])
         let retries = object.integer("maximumRetryAttempts", default: defaults.maximumRetryAttempts, [.range(0...2)])
         let eventAge = object.integer("maximumEventAgeSeconds", default: defaults.maximumEventAgeSeconds, [.range(60...21600)])
-        let namespaceGiven = object.isPresent("metricsNamespace")
-        let namespace = object.optionalString("metricsNamespace", [
-            .length(1...255), .pattern("^[^:]*$", "must not contain ':'"),
-            Rule(text: "must not start with AWS/ (reserved for AWS services)") { !$0.hasPrefix("AWS/") },
-        ])
+        let namespace = ConfigDecoder.metricsNamespace(object, default: defaults.metricsNamespace)
         object.finish()
         return .init(functionName: name, endpointStackName: stack, memoryMiB: memory, timeoutSeconds: timeout, logRetentionDays: retention,
                      maximumRetryAttempts: retries, maximumEventAgeSeconds: eventAge,
-                     metricsNamespace: namespaceGiven ? namespace : defaults.metricsNamespace)
+                     metricsNamespace: namespace)
     }
 
     /// SageMaker's rules for blue/green deployments (TrafficRoutingConfig, BlueGreenUpdatePolicy).
